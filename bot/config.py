@@ -1,0 +1,100 @@
+"""Settings from the environment and `.env`, validated once in `main()`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.i18n import SUPPORTED
+
+DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "paket.db")
+
+
+class Settings(BaseSettings):
+    """Every setting PAKET Bot reads. See `.env.example` for what each one means."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_server: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_DATABASE_URL
+    default_locale: str = "id"
+    default_timezone: str = "Asia/Jakarta"
+    # Webhook mode is on when WEBHOOK_URL is set; otherwise the bot long-polls.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    invite_valid_days: int = Field(default=14, ge=1, le=365)
+    privacy_notice_version: str = "2026-11"
+    log_level: str = "INFO"
+    # Chat id (a group or a person) that hears about unexpected errors.
+    operator_chat_id: int | None = None
+
+    @field_validator("telegram_api_server", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        bot_id, _, secret = value.get_secret_value().partition(":")
+        if not bot_id.isdigit() or len(secret) < 5:
+            raise ValueError("must look like 123456789:ABC... (from @BotFather)")
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        if value not in SUPPORTED:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED)}")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as Asia/Jakarta") from None
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("must be an sqlite:/// or postgresql:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+        return self
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed: the message names it in one line."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; turn pydantic's report into one clear line naming the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "configuration"
+        reason = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Setting {name} is invalid: {reason}") from None

@@ -1,0 +1,131 @@
+"""Who is acting: a person with their role grants, loaded once per update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import Bkm, Kota, Mitra, Person, Role, RoleGrant
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One role and its scope, with the names needed to describe it."""
+
+    role: Role
+    kota_id: int | None = None
+    bkm_id: int | None = None
+    mitra_id: int | None = None
+    scope_name: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person acting in the service (or the operator's CLI, `person_id=None`)."""
+
+    person_id: int | None
+    name: str
+    grants: tuple[Grant, ...] = ()
+    locale: str = "id"
+    timezone: str = "Asia/Jakarta"
+    telegram_id: int | None = None
+    roles: frozenset[Role] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "roles", frozenset(g.role for g in self.grants))
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles & set(roles)) or Role.ADMIN in self.roles
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+    def bkm_ids(self, *roles: Role) -> set[int]:
+        """BKMs this actor belongs to under any of `roles`."""
+        return {g.bkm_id for g in self.grants if g.role in roles and g.bkm_id is not None}
+
+    def kota_ids(self, *roles: Role) -> set[int]:
+        return {g.kota_id for g in self.grants if g.role in roles and g.kota_id is not None}
+
+    def mitra_ids(self) -> set[int]:
+        return {g.mitra_id for g in self.grants if g.role == Role.MITRA and g.mitra_id is not None}
+
+    @property
+    def label(self) -> str:
+        """Role and organisation, as kept in timelines and the audit log (not the name)."""
+        if self.person_id is None:
+            return "admin"
+        main = max(self.grants, key=lambda g: _ROLE_WEIGHT[g.role], default=None)
+        if main is None:
+            return "warga"
+        return f"{main.role.value}:{main.scope_name}" if main.scope_name else main.role.value
+
+
+_ROLE_WEIGHT = {
+    Role.WARGA: 0,
+    Role.ANGGOTA: 1,
+    Role.KOORDINATOR: 2,
+    Role.MITRA: 3,
+    Role.FASILITATOR: 4,
+    Role.ADMIN: 5,
+}
+
+SYSTEM = Actor(person_id=None, name="admin", grants=(Grant(Role.ADMIN),))
+
+
+async def grants_of(session: AsyncSession, person_id: int) -> tuple[Grant, ...]:
+    """A person's role grants with the name of each scope."""
+    rows = (await session.exec(select(RoleGrant).where(RoleGrant.person_id == person_id))).all()
+    grants = []
+    for row in rows:
+        scope = ""
+        if row.bkm_id is not None:
+            scope = (await session.get_one(Bkm, row.bkm_id)).name
+        elif row.mitra_id is not None:
+            scope = (await session.get_one(Mitra, row.mitra_id)).name
+        elif row.kota_id is not None:
+            scope = (await session.get_one(Kota, row.kota_id)).name
+        grants.append(Grant(Role(row.role), row.kota_id, row.bkm_id, row.mitra_id, scope))
+    return tuple(sorted(grants, key=lambda g: (-_ROLE_WEIGHT[g.role], g.scope_name)))
+
+
+async def timezone_of(session: AsyncSession, person_id: int, default: str) -> str:
+    """A person's time zone: that of the kota of their first scoped grant."""
+    rows = (await session.exec(select(RoleGrant).where(RoleGrant.person_id == person_id))).all()
+    for row in rows:
+        kota_id = row.kota_id
+        if kota_id is None and row.bkm_id is not None:
+            kota_id = (await session.get_one(Bkm, row.bkm_id)).kota_id
+        if kota_id is None and row.mitra_id is not None:
+            kota_id = (await session.get_one(Mitra, row.mitra_id)).kota_id
+        if kota_id is not None:
+            return (await session.get_one(Kota, kota_id)).timezone
+    return default
+
+
+async def actor_for(
+    session: AsyncSession, person: Person, default_tz: str = "Asia/Jakarta"
+) -> Actor:
+    assert person.id is not None
+    return Actor(
+        person_id=person.id,
+        name=person.name,
+        grants=await grants_of(session, person.id),
+        locale=person.locale or "id",
+        timezone=await timezone_of(session, person.id, default_tz),
+        telegram_id=person.telegram_id,
+    )
+
+
+async def person_by_telegram(session: AsyncSession, telegram_id: int) -> Person | None:
+    """The live (not deleted) person with this Telegram id."""
+    return (
+        await session.exec(
+            select(Person).where(
+                Person.telegram_id == telegram_id, col(Person.deleted_at).is_(None)
+            )
+        )
+    ).first()

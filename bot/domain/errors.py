@@ -1,0 +1,32 @@
+"""The domain's one error hierarchy. The chat layer maps each to a friendly, translated line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """Base: `message` is an untranslated (Indonesian) msgid, `params` fill its placeholders."""
+
+    default_message = "Maaf, permintaan Bapak/Ibu tidak dapat diproses."
+
+    def __init__(self, message: str | None = None, **params: Any) -> None:
+        self.message = message or self.default_message
+        self.params = params
+        super().__init__(self.message)
+
+
+class NotFound(DomainError):
+    default_message = "Maaf, data yang Bapak/Ibu cari tidak ditemukan."
+
+
+class NotAllowed(DomainError):
+    default_message = "Maaf, Bapak/Ibu tidak memiliki izin untuk tindakan ini."
+
+
+class InvalidTransition(DomainError):
+    default_message = "Maaf, tindakan ini tidak dapat dilakukan pada status saat ini."
+
+
+class InvalidInput(DomainError):
+    default_message = "Maaf, isian tersebut belum sesuai."

@@ -1,0 +1,148 @@
+"""The outbox: every message sent unprompted is a row written in the causing transaction.
+
+The sender (bot/runtime/sender.py) drains it; this module holds the framework-free half:
+enqueue, claim, and the outcome of each attempt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.clock import Clock
+from bot.ui import Button, Keyboard
+from storage.models import Outbox, OutboxStatus, Person
+
+MAX_ATTEMPTS = 8
+# A row claimed longer ago than this belonged to a sender that died mid-send: send it again.
+# Resending risks one duplicate message; not resending risks losing a status change. A
+# duplicate is the lesser harm, and the window is one HTTP call long.
+STALE_CLAIM = timedelta(minutes=2)
+
+
+def keyboard_to_json(buttons: Keyboard) -> list[list[dict[str, str]]]:
+    return [
+        [
+            {k: v for k, v in (("label", b.label), ("data", b.data), ("url", b.url)) if v}
+            for b in row
+        ]
+        for row in buttons
+    ]
+
+
+def keyboard_from_json(rows: Sequence[Sequence[dict[str, str]]]) -> Keyboard:
+    return tuple(
+        tuple(Button(b["label"], data=b.get("data"), url=b.get("url")) for b in row) for row in rows
+    )
+
+
+def enqueue(
+    session: AsyncSession,
+    clock: Clock,
+    person: Person,
+    *,
+    kind: str,
+    text: str,
+    buttons: Keyboard = (),
+    not_before: datetime | None = None,
+) -> Outbox | None:
+    """Queue `text` for `person` in the caller's transaction; skip people we cannot reach."""
+    if person.telegram_id is None or person.deleted_at or person.unreachable_at:
+        return None
+    row = Outbox(
+        person_id=person.id,
+        chat_id=person.telegram_id,
+        kind=kind,
+        text=text,
+        buttons=keyboard_to_json(buttons),
+        next_attempt_at=not_before or clock.now(),
+        created_at=clock.now(),
+    )
+    session.add(row)
+    return row
+
+
+async def claim_due(
+    session: AsyncSession, clock: Clock, *, limit: int, postgres: bool
+) -> list[Outbox]:
+    """Claim up to `limit` due rows, oldest first, so no other sender takes them."""
+    now = clock.now()
+    due = (col(Outbox.status) == OutboxStatus.PENDING.value) & (col(Outbox.next_attempt_at) <= now)
+    stale = (col(Outbox.status) == OutboxStatus.SENDING.value) & (
+        col(Outbox.claimed_at) <= now - STALE_CLAIM
+    )
+    stmt = select(Outbox).where(due | stale).order_by(col(Outbox.id)).limit(limit)
+    if postgres:
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = list((await session.exec(stmt)).all())
+    for row in rows:
+        row.status, row.claimed_at = OutboxStatus.SENDING.value, now
+        row.attempts += 1
+        session.add(row)
+    return rows
+
+
+async def mark_sent(session: AsyncSession, clock: Clock, row_id: int, message_id: int) -> None:
+    await session.exec(  # type: ignore[call-overload]
+        update(Outbox)
+        .where(col(Outbox.id) == row_id)
+        .values(
+            status=OutboxStatus.SENT.value, sent_at=clock.now(), message_id=message_id, error=None
+        )
+    )
+
+
+async def mark_retry(
+    session: AsyncSession, clock: Clock, row: Outbox, error: str, delay: float
+) -> None:
+    """Try again after `delay` seconds, or give up after MAX_ATTEMPTS."""
+    failed = row.attempts >= MAX_ATTEMPTS
+    await session.exec(  # type: ignore[call-overload]
+        update(Outbox)
+        .where(col(Outbox.id) == row.id)
+        .values(
+            status=(OutboxStatus.FAILED if failed else OutboxStatus.PENDING).value,
+            next_attempt_at=clock.now() + timedelta(seconds=delay),
+            error=error[:500],
+        )
+    )
+
+
+async def release(session: AsyncSession, clock: Clock, row: Outbox, delay: float) -> None:
+    """Put a claimed row back untouched (rate limited: not the row's fault)."""
+    await session.exec(  # type: ignore[call-overload]
+        update(Outbox)
+        .where(col(Outbox.id) == row.id)
+        .values(
+            status=OutboxStatus.PENDING.value,
+            attempts=max(row.attempts - 1, 0),
+            next_attempt_at=clock.now() + timedelta(seconds=delay),
+        )
+    )
+
+
+async def mark_unreachable(session: AsyncSession, clock: Clock, chat_id: int, error: str) -> None:
+    """The person blocked the bot: remember it and drop everything still queued for them."""
+    person = (await session.exec(select(Person).where(Person.telegram_id == chat_id))).first()
+    if person is not None and person.unreachable_at is None:
+        person.unreachable_at = clock.now()
+        session.add(person)
+    await session.exec(  # type: ignore[call-overload]
+        update(Outbox)
+        .where(
+            col(Outbox.chat_id) == chat_id,
+            col(Outbox.status).in_([OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]),
+        )
+        .values(status=OutboxStatus.DROPPED.value, error=error[:500])
+    )
+
+
+async def mark_reachable(session: AsyncSession, person: Person) -> None:
+    """A person who wrote to the bot again can be reached again."""
+    if person.unreachable_at is not None:
+        person.unreachable_at = None
+        session.add(person)

@@ -1,0 +1,261 @@
+"""People: consent, registration by invite, name and language, role grants."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain import audit
+from bot.domain.actors import Actor, person_by_telegram
+from bot.domain.clock import Clock
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.invites import valid_invite
+from bot.i18n import SUPPORTED, normalise_locale
+from storage.models import (
+    Bkm,
+    Consent,
+    Invite,
+    InviteRedemption,
+    Kota,
+    Mitra,
+    Person,
+    Role,
+    RoleGrant,
+)
+
+NAME_MAX = 100
+
+
+def clean_name(raw: str) -> str:
+    """A display name: one line, trimmed, 2–100 characters, no markup characters needed."""
+    name = " ".join(raw.split())
+    if len(name) < 2 or len(name) > NAME_MAX:
+        raise InvalidInput("Mohon tulis nama 2 sampai {max} karakter.", max=NAME_MAX)
+    return name
+
+
+async def has_consent(session: AsyncSession, person: Person) -> bool:
+    """True when the person's latest consent decision is "given"."""
+    last = (
+        await session.exec(
+            select(Consent).where(Consent.person_id == person.id).order_by(Consent.id.desc())  # type: ignore[union-attr]
+        )
+    ).first()
+    return last is not None and last.decision == "given"
+
+
+async def register_with_invite(
+    session: AsyncSession,
+    clock: Clock,
+    *,
+    telegram_id: int,
+    name: str,
+    language_code: str | None,
+    token: str,
+    notice_version: str,
+) -> tuple[Person, Invite]:
+    """The person agreed to the privacy notice: store them, their consent and the invite's role.
+
+    Idempotent: the same person redeeming the same invite again changes nothing.
+    """
+    invite = await _invite_for(session, clock, token, telegram_id)
+    person = await person_by_telegram(session, telegram_id)
+    if person is None:
+        person = Person(
+            telegram_id=telegram_id,
+            name=_fallback_name(name),
+            locale=_supported(language_code),
+            onboarding_step="name",
+            created_at=clock.now(),
+        )
+        session.add(person)
+        await session.flush()
+    assert person.id is not None
+    already = (
+        await session.exec(
+            select(InviteRedemption).where(
+                InviteRedemption.invite_id == invite.id, InviteRedemption.person_id == person.id
+            )
+        )
+    ).first()
+    if already:
+        return person, invite
+    if not await has_consent(session, person):
+        session.add(
+            Consent(
+                person_id=person.id, notice_version=notice_version, decision="given", at=clock.now()
+            )
+        )
+        if person.onboarding_step is None:
+            person.onboarding_step = "name"
+    assert invite.id is not None
+    session.add(InviteRedemption(invite_id=invite.id, person_id=person.id, at=clock.now()))
+    invite.uses += 1
+    session.add(invite)
+    await _add_grant(
+        session, person.id, Role(invite.role), invite.kota_id, invite.bkm_id, invite.mitra_id, clock
+    )
+    actor = Actor(person_id=person.id, name=person.name)
+    audit.record(
+        session,
+        clock,
+        actor,
+        "person.register",
+        "person",
+        person.id,
+        invite=invite.id,
+        role=invite.role,
+    )
+    return person, invite
+
+
+async def _invite_for(session: AsyncSession, clock: Clock, token: str, telegram_id: int) -> Invite:
+    """A redeemable invite; one this person already redeemed stays valid for them (repeats)."""
+    invite = (await session.exec(select(Invite).where(Invite.token == token.strip()))).first()
+    person = await person_by_telegram(session, telegram_id)
+    if invite is not None and person is not None:
+        redeemed = (
+            await session.exec(
+                select(InviteRedemption).where(
+                    InviteRedemption.invite_id == invite.id, InviteRedemption.person_id == person.id
+                )
+            )
+        ).first()
+        if redeemed:
+            return invite
+    return await valid_invite(session, clock, token)
+
+
+def _fallback_name(name: str) -> str:
+    try:
+        return clean_name(name)
+    except InvalidInput:
+        return "Warga"
+
+
+def _supported(language_code: str | None) -> str:
+    return normalise_locale(language_code)
+
+
+async def _add_grant(
+    session: AsyncSession,
+    person_id: int,
+    role: Role,
+    kota_id: int | None,
+    bkm_id: int | None,
+    mitra_id: int | None,
+    clock: Clock,
+) -> RoleGrant:
+    existing = (
+        await session.exec(
+            select(RoleGrant).where(
+                RoleGrant.person_id == person_id,
+                RoleGrant.role == role.value,
+                RoleGrant.kota_id == kota_id,
+                RoleGrant.bkm_id == bkm_id,
+                RoleGrant.mitra_id == mitra_id,
+            )
+        )
+    ).first()
+    if existing:
+        return existing
+    grant = RoleGrant(
+        person_id=person_id,
+        role=role.value,
+        kota_id=kota_id,
+        bkm_id=bkm_id,
+        mitra_id=mitra_id,
+        granted_at=clock.now(),
+    )
+    session.add(grant)
+    await session.flush()
+    return grant
+
+
+async def grant_role(
+    session: AsyncSession,
+    clock: Clock,
+    actor: Actor,
+    *,
+    telegram_id: int,
+    role: Role,
+    kota: Kota | None = None,
+    bkm: Bkm | None = None,
+    mitra: Mitra | None = None,
+) -> RoleGrant:
+    """Operator grants a role to a Telegram account; consent is asked at their first /start."""
+    if not actor.is_admin:
+        raise NotAllowed()
+    if role in (Role.ANGGOTA, Role.KOORDINATOR) and bkm is None:
+        raise InvalidInput("Peran {role} memerlukan --bkm.", role=role.value)
+    if role == Role.FASILITATOR and kota is None:
+        raise InvalidInput("Peran fasilitator memerlukan --kota.")
+    if role == Role.MITRA and mitra is None:
+        raise InvalidInput("Peran mitra memerlukan --mitra.")
+    if telegram_id <= 0:
+        raise InvalidInput("ID Telegram harus bilangan positif.")
+    person = await person_by_telegram(session, telegram_id)
+    if person is None:
+        person = Person(telegram_id=telegram_id, created_at=clock.now(), onboarding_step="consent")
+        session.add(person)
+        await session.flush()
+    assert person.id is not None
+    kota_id = kota.id if kota else bkm.kota_id if bkm else mitra.kota_id if mitra else None
+    grant = await _add_grant(
+        session,
+        person.id,
+        role,
+        kota_id,
+        bkm.id if bkm else None,
+        mitra.id if mitra else None,
+        clock,
+    )
+    audit.record(
+        session, clock, actor, "role.grant", "person", person.id, role=role.value, grant=grant.id
+    )
+    return grant
+
+
+async def give_consent(
+    session: AsyncSession,
+    clock: Clock,
+    person: Person,
+    *,
+    name: str,
+    language_code: str | None,
+    notice_version: str,
+) -> Person:
+    """A pre-registered person (granted a role from the CLI) agrees to the notice."""
+    if not await has_consent(session, person):
+        session.add(
+            Consent(
+                person_id=person.id, notice_version=notice_version, decision="given", at=clock.now()
+            )
+        )
+        if not person.name:
+            person.name = _fallback_name(name)
+        if not person.locale:
+            person.locale = _supported(language_code)
+        person.onboarding_step = "name"
+        session.add(person)
+    return person
+
+
+async def set_name(session: AsyncSession, clock: Clock, person: Person, raw: str) -> Person:
+    person.name = clean_name(raw)
+    session.add(person)
+    audit.record(session, clock, Actor(person.id, person.name), "person.name", "person", person.id)
+    return person
+
+
+async def set_locale(session: AsyncSession, clock: Clock, person: Person, locale: str) -> Person:
+    if locale not in SUPPORTED:
+        raise InvalidInput("Bahasa tidak dikenal.")
+    person.locale = locale
+    session.add(person)
+    return person
+
+
+async def set_onboarding_step(session: AsyncSession, person: Person, step: str | None) -> None:
+    person.onboarding_step = step
+    session.add(person)

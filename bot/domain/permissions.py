@@ -1,0 +1,43 @@
+"""Who may do what. Every use case asks here; the chat layer only hides what it cannot do."""
+
+from __future__ import annotations
+
+from bot.domain.actors import Actor
+from bot.domain.errors import NotAllowed
+from storage.models import Bkm, Role
+
+# Which roles each role may invite (admin may invite any role).
+INVITABLE: dict[Role, frozenset[Role]] = {
+    Role.KOORDINATOR: frozenset({Role.ANGGOTA, Role.WARGA}),
+    Role.FASILITATOR: frozenset({Role.KOORDINATOR, Role.ANGGOTA, Role.WARGA}),
+}
+
+
+def in_area(actor: Actor, bkm: Bkm) -> bool:
+    """A facilitator's area is their kota; a BKM member's is their own BKM."""
+    if actor.is_admin:
+        return True
+    if bkm.kota_id in actor.kota_ids(Role.FASILITATOR):
+        return True
+    return bkm.id in actor.bkm_ids(Role.ANGGOTA, Role.KOORDINATOR)
+
+
+def invitable_roles(actor: Actor) -> set[Role]:
+    if actor.is_admin:
+        return set(Role)
+    return {r for role in actor.roles for r in INVITABLE.get(role, frozenset())}
+
+
+def ensure_can_invite(actor: Actor, role: Role, bkm: Bkm | None) -> None:
+    """Koordinator → own BKM's members; fasilitator → BKMs in their kota; admin → anyone."""
+    if actor.is_admin:
+        return
+    if role not in invitable_roles(actor):
+        raise NotAllowed("Maaf, Bapak/Ibu tidak dapat mengundang peran ini.")
+    if bkm is None:
+        raise NotAllowed("Maaf, undangan ini harus untuk sebuah BKM.")
+    if actor.has(Role.FASILITATOR) and bkm.kota_id in actor.kota_ids(Role.FASILITATOR):
+        return
+    if role in INVITABLE[Role.KOORDINATOR] and bkm.id in actor.bkm_ids(Role.KOORDINATOR):
+        return
+    raise NotAllowed("Maaf, Bapak/Ibu hanya dapat mengundang untuk BKM di wilayah Bapak/Ibu.")

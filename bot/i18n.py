@@ -1,0 +1,123 @@
+"""Translations and formatting through Babel: the only place user text is turned into words.
+
+Message ids are the Indonesian text (the service language by law): a string missing from the
+English catalog falls back to Indonesian, never to a code. Placeholders are named
+(`{name}`); every `str` value passed to a placeholder is HTML-escaped here, once, so no caller
+can forget it. Pass `Html(...)` for a value that is already safe markup.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import date, datetime
+from functools import cache
+from gettext import NullTranslations
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency, format_decimal
+from babel.support import Translations
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+SUPPORTED = ("id", "en")
+DEFAULT_LOCALE = "id"
+
+# Babel locale used for formatting: id_ID gives "Rp1.500.000" without decimals.
+_FORMAT_LOCALE = {"id": "id_ID", "en": "en_ID"}
+_TZ_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now (translated when shown)."""
+    return message
+
+
+class Html(str):
+    """A string that is already safe HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> str:
+    """HTML-escape user text for Telegram's HTML parse mode (keeps emoji intact)."""
+    if isinstance(value, Html):
+        return value
+    return html.escape(str(value), quote=False)
+
+
+def normalise_locale(code: str | None) -> str:
+    """Map a Telegram language_code (e.g. "en-US") to a supported locale, default Indonesian."""
+    if not code:
+        return DEFAULT_LOCALE
+    base = code.replace("_", "-").split("-")[0].lower()
+    return base if base in SUPPORTED else DEFAULT_LOCALE
+
+
+@cache
+def _catalog(locale: str) -> NullTranslations:
+    return Translations.load(str(LOCALES_DIR), [locale], domain=DOMAIN)
+
+
+class Translator:
+    """Translates and formats for one locale and one time zone."""
+
+    def __init__(self, locale: str = DEFAULT_LOCALE, timezone: str = "Asia/Jakarta") -> None:
+        self.locale = normalise_locale(locale)
+        self.timezone = timezone
+        self._catalog = _catalog(self.locale)
+
+    def _(self, message: str, **params: Any) -> str:
+        """Translate `message` and fill its named placeholders (str values HTML-escaped)."""
+        return self._fill(self._catalog.gettext(message), params)
+
+    def n_(self, singular: str, plural: str, n: int, **params: Any) -> str:
+        """Plural-aware translation; `n` is available to the message as `{n}`."""
+        text = self._catalog.ngettext(singular, plural, n)
+        return self._fill(text, {"n": self.number(n), **params})
+
+    @staticmethod
+    def _fill(text: str, params: Mapping[str, Any]) -> str:
+        if not params:
+            return text
+        return text.format(**{k: escape(v) if isinstance(v, str) else v for k, v in params.items()})
+
+    # --- formatting --------------------------------------------------------------------------
+
+    @property
+    def babel_locale(self) -> Locale:
+        return Locale.parse(_FORMAT_LOCALE[self.locale])
+
+    def money(self, amount: int) -> str:
+        """Rupiah as people write it: Rp1.500.000 (no decimals)."""
+        text = format_currency(amount, "IDR", locale=_FORMAT_LOCALE["id"], format_type="standard")
+        return Html(text.replace("\xa0", ""))
+
+    def number(self, value: int) -> str:
+        return Html(format_decimal(value, locale=_FORMAT_LOCALE[self.locale]))
+
+    def date(self, value: date) -> str:
+        """ "3 Maret 2026" / "3 March 2026"."""
+        return Html(format_date(value, "d MMMM y", locale=_FORMAT_LOCALE[self.locale]))
+
+    def datetime(self, value: datetime) -> str:
+        """ "Senin, 3 Maret 2026, pukul 09.00 WIB" in this person's time zone."""
+        zone = ZoneInfo(self.timezone)
+        day = format_datetime(
+            value, "EEEE, d MMMM y", tzinfo=zone, locale=_FORMAT_LOCALE[self.locale]
+        )
+        clock = format_datetime(value, "HH.mm", tzinfo=zone, locale=_FORMAT_LOCALE[self.locale])
+        zone_name = _TZ_ABBREVIATIONS.get(self.timezone, self.timezone)
+        return Html(self._("{day}, pukul {time} {zone}", day=day, time=clock, zone=zone_name))
+
+    def short_datetime(self, value: datetime) -> str:
+        """ "3 Mar 2026 09.00 WIB", for timelines and lists."""
+        zone = ZoneInfo(self.timezone)
+        text = format_datetime(
+            value, "d MMM y HH.mm", tzinfo=zone, locale=_FORMAT_LOCALE[self.locale]
+        )
+        return Html(f"{text} {_TZ_ABBREVIATIONS.get(self.timezone, self.timezone)}")

@@ -1,0 +1,98 @@
+"""Plain chat values shared by every layer above the domain: what comes in, what goes out.
+
+Nothing here knows Telegram. The runtime turns an update into an `Incoming` and each `Reply`
+into a Telegram call, so a second runtime (aiogram) only needs a new edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Request(StrEnum):
+    """A reply-keyboard button that asks the phone for something."""
+
+    CONTACT = "contact"
+    LOCATION = "location"
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button (callback `data` ≤ 64 bytes or a `url`), or a phone request button."""
+
+    label: str
+    data: str | None = None
+    url: str | None = None
+    request: Request | None = None
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+def keyboard(*rows: list[Button] | tuple[Button, ...] | Button) -> Keyboard:
+    """Build a keyboard; a bare Button is a row of one."""
+    return tuple((row,) if isinstance(row, Button) else tuple(row) for row in rows)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the person: HTML text and optional buttons under it.
+
+    `edit=True` replaces the message whose button was pressed instead of sending a new one.
+    A keyboard made of `request` buttons becomes a reply keyboard; `remove_keyboard` clears one.
+    """
+
+    text: str
+    buttons: Keyboard = ()
+    edit: bool = False
+    remove_keyboard: bool = False
+
+
+@dataclass(frozen=True)
+class FileRef:
+    file_id: str
+    kind: str  # "photo" | "document"
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One update from a person, reduced to what the conversations need."""
+
+    update_id: int
+    user_id: int
+    chat_id: int
+    first_name: str = ""
+    last_name: str = ""
+    language_code: str | None = None
+    private: bool = True
+    kind: str = "text"  # text | command | callback | contact | location | file | edited | other
+    text: str = ""
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    callback_data: str | None = None
+    phone: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    file: FileRef | None = None
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p).strip()
+
+
+@dataclass
+class Response:
+    """What handling one update produced: replies, and a short toast for a pressed button."""
+
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None
+    # Set when the domain enqueued outbox rows, so the sender wakes at once.
+    outbox_touched: bool = False
+
+    def add(self, *replies: Reply) -> Response:
+        self.replies.extend(replies)
+        return self

@@ -1,0 +1,307 @@
+"""SQLModel tables: the whole persistent state of PAKET Bot.
+
+Every timestamp is stored in UTC and read back as an aware UTC datetime (`UtcDateTime`), on
+SQLite as on PostgreSQL. Enums are stored as plain strings so both stores agree and migrations
+stay simple.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UtcDateTime
+
+
+def _utc_column(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UtcDateTime(), nullable=nullable, index=index))
+
+
+class Role(StrEnum):
+    WARGA = "warga"
+    ANGGOTA = "anggota"
+    KOORDINATOR = "koordinator"
+    FASILITATOR = "fasilitator"
+    MITRA = "mitra"
+    ADMIN = "admin"
+
+
+class BkmLevel(StrEnum):
+    """BKM levels, lowest first (order matters: see `rank`)."""
+
+    AWAL = "awal"
+    BERDAYA = "berdaya"
+    MANDIRI = "mandiri"
+    MADANI = "madani"
+
+    @property
+    def rank(self) -> int:
+        return list(BkmLevel).index(self)
+
+
+class MitraKind(StrEnum):
+    DINAS = "dinas"
+    KELOMPOK_PEDULI = "kelompok_peduli"
+
+
+# --- areas -----------------------------------------------------------------------------------
+
+
+class Kota(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+    province: str = Field(default="", max_length=100)
+    timezone: str = Field(default="Asia/Jakarta", max_length=40)
+    # Some cities call the committee "Pokja PAKET": let each city set the label.
+    committee_label: str = Field(default="Panitia Kemitraan", max_length=100)
+
+
+class Kelurahan(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("kota_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kota_id: int = Field(foreign_key="kota.id", index=True)
+    name: str = Field(max_length=100)
+    kecamatan: str = Field(default="", max_length=100)
+
+
+class Bkm(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=150)
+    kota_id: int = Field(foreign_key="kota.id", index=True)
+    kelurahan_id: int = Field(foreign_key="kelurahan.id", index=True)
+    level: str = Field(default=BkmLevel.AWAL.value, max_length=20)
+    assessed_on: date | None = None
+
+
+class Mitra(SQLModel, table=True):
+    """A partner a proposal can be channelled to: a Dinas or a Kelompok Peduli."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=150)
+    kind: str = Field(max_length=20)
+    kota_id: int = Field(foreign_key="kota.id", index=True)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # Nullable: a deleted person keeps the row (programme records point to it) but loses identity.
+    telegram_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, unique=True, nullable=True)
+    )
+    name: str = Field(default="", max_length=100)
+    locale: str | None = Field(default=None, max_length=10)
+    phone: str | None = Field(default=None, max_length=30)
+    onboarding_step: str | None = Field(default=None, max_length=20)
+    unreachable_at: datetime | None = _utc_column()
+    deleted_at: datetime | None = _utc_column()
+    created_at: datetime | None = _utc_column()
+
+
+class RoleGrant(SQLModel, table=True):
+    """One role held by a person, bounded by a scope (kota, BKM or mitra)."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("person_id", "role", "kota_id", "bkm_id", "mitra_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str = Field(max_length=20)
+    kota_id: int | None = Field(default=None, foreign_key="kota.id")
+    bkm_id: int | None = Field(default=None, foreign_key="bkm.id")
+    mitra_id: int | None = Field(default=None, foreign_key="mitra.id")
+    granted_at: datetime | None = _utc_column()
+
+
+class Invite(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, max_length=64)
+    role: str = Field(max_length=20)
+    kota_id: int | None = Field(default=None, foreign_key="kota.id")
+    bkm_id: int | None = Field(default=None, foreign_key="bkm.id")
+    mitra_id: int | None = Field(default=None, foreign_key="mitra.id")
+    created_by: int | None = Field(default=None, foreign_key="person.id")
+    max_uses: int = 1
+    uses: int = 0
+    expires_at: datetime | None = _utc_column()
+    created_at: datetime | None = _utc_column()
+
+
+class InviteRedemption(SQLModel, table=True):
+    """Who used which invite: makes a repeated /start with the same token a no-op."""
+
+    __tablename__ = "invite_redemption"
+    __table_args__ = (UniqueConstraint("invite_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    invite_id: int = Field(foreign_key="invite.id")
+    person_id: int = Field(foreign_key="person.id")
+    at: datetime | None = _utc_column()
+
+
+class Consent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    notice_version: str = Field(max_length=20)
+    decision: str = Field(max_length=20)  # "given" | "withdrawn"
+    at: datetime | None = _utc_column()
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when. Keeps role and organisation so it survives a person's deletion."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime | None = _utc_column(index=True)
+    actor_person_id: int | None = Field(default=None, foreign_key="person.id")
+    actor_label: str = Field(default="", max_length=200)
+    action: str = Field(max_length=60)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# --- runtime state ---------------------------------------------------------------------------
+
+
+class Dialog(SQLModel, table=True):
+    """Where a person is in a multi-step flow; survives restarts (no state in memory)."""
+
+    telegram_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    flow: str = Field(max_length=30)
+    step: str = Field(default="", max_length=40)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime | None = _utc_column()
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram delivers at least once: an update id seen here is not handled again."""
+
+    __tablename__ = "processed_update"
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    at: datetime | None = _utc_column(index=True)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DROPPED = "dropped"
+
+
+class Outbox(SQLModel, table=True):
+    """Everything the bot sends unprompted, rendered in the recipient's language."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(max_length=40)
+    text: str
+    buttons: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=10, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = _utc_column(index=True)
+    claimed_at: datetime | None = _utc_column()
+    sent_at: datetime | None = _utc_column()
+    message_id: int | None = None
+    error: str | None = Field(default=None, max_length=500)
+    created_at: datetime | None = _utc_column()
+
+
+# --- proposals -------------------------------------------------------------------------------
+
+
+class Proposal(SQLModel, table=True):
+    """An usulan. A draft is a proposal in status `draf`; `step` is where its form stands."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str | None = Field(default=None, unique=True, max_length=20)
+    bkm_id: int = Field(foreign_key="bkm.id", index=True)
+    kota_id: int = Field(foreign_key="kota.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="person.id")
+    status: str = Field(default="draf", max_length=20, index=True)
+    version: int = 1
+    step: str = Field(default="judul", max_length=30)
+    judul: str | None = Field(default=None, max_length=100)
+    jenis: str | None = Field(default=None, max_length=20)
+    komponen: str | None = Field(default=None, max_length=40)
+    uraian: str | None = Field(default=None, max_length=2000)
+    rw: str | None = Field(default=None, max_length=5)
+    rt: str | None = Field(default=None, max_length=5)
+    latitude: float | None = None
+    longitude: float | None = None
+    kk: int | None = None
+    kk_miskin: int | None = None
+    perempuan: int | None = None
+    anggaran_total: int | None = Field(default=None, sa_column=Column(BigInteger))
+    dana_blm: int | None = Field(default=None, sa_column=Column(BigInteger))
+    dana_apbd_kota: int | None = Field(default=None, sa_column=Column(BigInteger))
+    dana_apbd_provinsi: int | None = Field(default=None, sa_column=Column(BigInteger))
+    dana_kelompok_peduli: int | None = Field(default=None, sa_column=Column(BigInteger))
+    dana_swadaya_tunai: int | None = Field(default=None, sa_column=Column(BigInteger))
+    dana_lainnya: int | None = Field(default=None, sa_column=Column(BigInteger))
+    swadaya_hok: int | None = None  # person-days of volunteer labour, not rupiah
+    jadwal_mulai: date | None = None
+    jadwal_selesai: date | None = None
+    ksm_pelaksana: str | None = Field(default=None, max_length=100)
+    approved_amount: int | None = Field(default=None, sa_column=Column(BigInteger))
+    disbursed_amount: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
+    created_at: datetime | None = _utc_column()
+    updated_at: datetime | None = _utc_column()
+    submitted_at: datetime | None = _utc_column(index=True)
+
+
+class ProposalPartner(SQLModel, table=True):
+    """A partner the proposal is channelled to, and that partner's own answer."""
+
+    __tablename__ = "proposal_partner"
+    __table_args__ = (UniqueConstraint("proposal_id", "mitra_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    mitra_id: int = Field(foreign_key="mitra.id", index=True)
+    answer: str | None = Field(default=None, max_length=20)  # None | "pledged" | "declined"
+    pledged_amount: int | None = Field(default=None, sa_column=Column(BigInteger))
+    note: str | None = Field(default=None, max_length=500)
+    answered_by_label: str | None = Field(default=None, max_length=200)
+    answered_at: datetime | None = _utc_column()
+
+
+class ProposalEvent(SQLModel, table=True):
+    """One line of a proposal's timeline: a status change or a partner answer."""
+
+    __tablename__ = "proposal_event"
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    at: datetime | None = _utc_column()
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    version: int = 1
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    actor_label: str = Field(default="", max_length=200)
+    note: str | None = Field(default=None, max_length=1000)
+    amount: int | None = Field(default=None, sa_column=Column(BigInteger))
+
+
+class ProposalAttachment(SQLModel, table=True):
+    __tablename__ = "proposal_attachment"
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(foreign_key="proposal.id", index=True)
+    kind: str = Field(max_length=20)  # "photo" | "document"
+    file_id: str = Field(max_length=200)
+    file_name: str | None = Field(default=None, max_length=200)
+    created_at: datetime | None = _utc_column()
+
+
+class ProposalCounter(SQLModel, table=True):
+    """Last tracking number used per year: PKT-2026-0042."""
+
+    __tablename__ = "proposal_counter"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last: int = 0
