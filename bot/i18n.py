@@ -71,20 +71,25 @@ class Translator:
         self.timezone = timezone
         self._catalog = _catalog(self.locale)
 
-    def _(self, message: str, **params: Any) -> str:
-        """Translate `message` and fill its named placeholders (str values HTML-escaped)."""
+    def _(self, message: str, **params: Any) -> Html:
+        """Translate `message` and fill its named placeholders (str values HTML-escaped).
+
+        The result is `Html`: passing it into another message does not escape it twice.
+        """
         return self._fill(self._catalog.gettext(message), params)
 
-    def n_(self, singular: str, plural: str, n: int, **params: Any) -> str:
+    def n_(self, singular: str, plural: str, n: int, **params: Any) -> Html:
         """Plural-aware translation; `n` is available to the message as `{n}`."""
         text = self._catalog.ngettext(singular, plural, n)
         return self._fill(text, {"n": self.number(n), **params})
 
     @staticmethod
-    def _fill(text: str, params: Mapping[str, Any]) -> str:
+    def _fill(text: str, params: Mapping[str, Any]) -> Html:
         if not params:
-            return text
-        return text.format(**{k: escape(v) if isinstance(v, str) else v for k, v in params.items()})
+            return Html(text)
+        return Html(
+            text.format(**{k: escape(v) if isinstance(v, str) else v for k, v in params.items()})
+        )
 
     # --- formatting --------------------------------------------------------------------------
 

@@ -1,0 +1,256 @@
+"""`paket-bot demo`: the real bot against the simulator, chatted with from the terminal.
+
+Seeds a demo kota with BKMs, partners and people (one per role), starts the simulator and
+the bot over HTTP on loopback, then lets you type as any demo person. Lines starting with
+`:` are demo commands (`:help`); anything else is sent as that person's message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pydantic import SecretStr
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.domain import areas, people
+from bot.domain.actors import SYSTEM, person_by_telegram
+from bot.domain.clock import SystemClock
+from bot.runtime.app import BotProcess
+from bot.simulator import SimMessage, Simulator, SimUser
+from storage.db import Database, upgrade
+from storage.models import Consent, Kota, Role
+
+DEMO_TOKEN = "100000:DEMO-token-not-secret"
+DEMO_DATABASE = "sqlite:///data/demo.db"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    key: str
+    telegram_id: int
+    name: str
+    role: Role
+    bkm: str | None = None
+    kota: str | None = None
+    mitra: str | None = None
+    locale: str = "id"
+
+
+PEOPLE = (
+    DemoPerson("siti", 5001, "Siti Aminah", Role.KOORDINATOR, bkm="BKM Sukamaju"),
+    DemoPerson("budi", 5002, "Budi Santoso", Role.ANGGOTA, bkm="BKM Sukamaju"),
+    DemoPerson("rina", 5003, "Rina Fasilitator", Role.FASILITATOR, kota="Bandung"),
+    DemoPerson("dinas", 5004, "Agus (Dinas PUPR)", Role.MITRA, mitra="Dinas PUPR Kota Bandung"),
+    DemoPerson(
+        "john", 5005, "John Peduli", Role.MITRA, mitra="Yayasan Peduli Bandung", locale="en"
+    ),
+)
+NEWCOMER = DemoPerson("baru", 5006, "Warga Baru", Role.WARGA)
+
+HELP = """Demo commands:
+  :users           list demo people          :as NAME     chat as that person
+  :N  (a number)   press button N of the last message with buttons
+  :contact         share a phone number      :location    share a map pin
+  :photo           send a small photo        :quit        stop the demo
+Anything else is sent as a message (try /start, /bantuan, /usulan, /status, /tinjau)."""
+
+
+async def seed(db: Database) -> None:
+    """Create the demo world once; later runs reuse it."""
+    clock = SystemClock()
+    async with db.transaction() as s:
+        if (await s.exec(select(Kota))).first() is not None:
+            return
+        assessed = clock.now().date() - timedelta(days=60)
+        await areas.add_kota(
+            s, clock, SYSTEM, name="Bandung", province="Jawa Barat", timezone="Asia/Jakarta"
+        )
+        await areas.add_bkm(
+            s,
+            clock,
+            SYSTEM,
+            name="BKM Sukamaju",
+            kota="Bandung",
+            kelurahan="Sukamaju",
+            kecamatan="Coblong",
+            level="berdaya",
+            assessed_on=assessed,
+        )
+        await areas.add_bkm(
+            s,
+            clock,
+            SYSTEM,
+            name="BKM Cibeunying",
+            kota="Bandung",
+            kelurahan="Cibeunying",
+            level="awal",
+            assessed_on=date(2025, 1, 10),
+        )
+        await areas.add_mitra(
+            s, clock, SYSTEM, name="Dinas PUPR Kota Bandung", kind="dinas", kota="Bandung"
+        )
+        await areas.add_mitra(
+            s, clock, SYSTEM, name="Yayasan Peduli Bandung", kind="kelompok_peduli", kota="Bandung"
+        )
+        for p in PEOPLE:
+            await people.grant_role(
+                s,
+                clock,
+                SYSTEM,
+                telegram_id=p.telegram_id,
+                role=p.role,
+                bkm=await areas.find_bkm(s, p.bkm) if p.bkm else None,
+                kota=await areas.find_kota(s, p.kota) if p.kota else None,
+                mitra=await areas.find_mitra(s, p.mitra) if p.mitra else None,
+            )
+            person = await person_by_telegram(s, p.telegram_id)
+            assert person is not None
+            # Demo people have already agreed to the notice and finished onboarding.
+            person.name, person.locale, person.onboarding_step = p.name, p.locale, None
+            s.add(person)
+            s.add(
+                Consent(
+                    person_id=person.id, notice_version="demo", decision="given", at=clock.now()
+                )
+            )
+
+
+def _print_message(who: str, message: SimMessage) -> None:
+    print(f"\n🤖 → {who}{' (edited)' if message.edited else ''}:")
+    print("   " + message.plain.replace("\n", "\n   "))
+    number = 1
+    for row in message.buttons:
+        print("   " + "  ".join(f"[{number + i}] {b.text}" for i, b in enumerate(row)))
+        number += len(row)
+    if message.reply_keyboard:
+        print(
+            "   (phone buttons: "
+            + ", ".join(b.get("text", "") for row in message.reply_keyboard for b in row)
+            + ")"
+        )
+
+
+async def _read_line(prompt: str) -> str | None:
+    try:
+        return await asyncio.to_thread(input, prompt)
+    except EOFError:
+        return None
+
+
+class Terminal:
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self.users = {
+            p.key: sim.user(p.telegram_id, first_name=p.name, language_code=p.locale)
+            for p in (*PEOPLE, NEWCOMER)
+        }
+        self.current = "siti"
+
+    @property
+    def user(self) -> SimUser:
+        return self.users[self.current]
+
+    async def show_new(self) -> None:
+        await self.user.wait_idle(quiet=0.4, timeout=10)
+        for key, user in self.users.items():
+            with contextlib.suppress(AssertionError):
+                for message in await user.replies(count=1, timeout=0.01) + await _drain(user):
+                    _print_message(key, message)
+
+    async def command(self, line: str) -> bool:
+        """Handle a `:` line; False means quit."""
+        word, _, rest = line[1:].strip().partition(" ")
+        if word == "quit":
+            return False
+        if word == "users":
+            for p in (*PEOPLE, NEWCOMER):
+                print(f"  {p.key:6} {p.name} — {p.role.value} {p.bkm or p.kota or p.mitra or ''}")
+        elif word == "as" and rest.strip() in self.users:
+            self.current = rest.strip()
+            print(f"  now chatting as {self.current}")
+        elif word.isdigit():
+            labels = [
+                b.text
+                for m in reversed(self.user.inbox)
+                if m.buttons
+                for row in m.buttons
+                for b in row
+            ]
+            with_buttons = next((m for m in reversed(self.user.inbox) if m.buttons), None)
+            flat = [b.text for row in with_buttons.buttons for b in row] if with_buttons else []
+            if not labels or not 1 <= int(word) <= len(flat):
+                print("  no such button")
+            else:
+                await self.user.press(with_buttons, flat[int(word) - 1])
+        elif word == "contact":
+            await self.user.share_contact(phone="+6281234567890")
+        elif word == "location":
+            await self.user.share_location(-6.8915, 107.6107)
+        elif word == "photo":
+            await self.user.send_photo(b"\xff\xd8\xff demo photo")
+        else:
+            print(HELP)
+        return True
+
+
+async def _drain(user: SimUser) -> list[SimMessage]:
+    messages: list[SimMessage] = []
+    while True:
+        try:
+            messages += await user.replies(count=1, timeout=0.01)
+        except AssertionError:
+            return messages
+
+
+async def _demo(settings: Settings) -> None:
+    database_url = (
+        settings.database_url if settings.database_url.endswith("demo.db") else DEMO_DATABASE
+    )
+    await asyncio.to_thread(upgrade, database_url)
+    db = Database(database_url)
+    await seed(db)
+    await db.dispose()
+    async with Simulator(token=DEMO_TOKEN, bot_username="paket_demo_bot") as sim:
+        demo_settings = settings.model_copy(
+            update={
+                "telegram_bot_token": DEMO_TOKEN,
+                "telegram_api_server": sim.url,
+                "database_url": database_url,
+            }
+        )
+        from pydantic import SecretStr
+
+        demo_settings.telegram_bot_token = SecretStr(DEMO_TOKEN)
+        process = BotProcess(demo_settings)
+        await process.start()
+        terminal = Terminal(sim)
+        print("PAKET Bot demo — the real bot, talking to a local Telegram simulator at " + sim.url)
+        print(HELP)
+        try:
+            while True:
+                line = await _read_line(f"\n[{terminal.current}] > ")
+                if line is None:
+                    break
+                line = line.strip()
+                if not line:
+                    continue
+                if line.startswith(":"):
+                    if not await terminal.command(line):
+                        break
+                else:
+                    await terminal.user.send(line)
+                await terminal.show_new()
+        finally:
+            await process.stop()
+
+
+def run_demo(settings: Settings) -> None:
+    """Blocking entry point used by `paket-bot demo` and by `make run` without a token."""
+    if not sys.stdin.isatty():
+        print("The demo is interactive: run it in a terminal.")
+    asyncio.run(_demo(settings))

@@ -1,0 +1,158 @@
+"""The one place that wires PAKET Bot together.
+
+Start-up, in order: settings → database (migrations applied) → services → router with every
+feature's routes → PTB application (handlers, error handler) → bot commands per language →
+outbox sender → polling or webhook. Shut-down runs in reverse.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import Application, TypeHandler
+
+from bot.config import Settings
+from bot.domain.clock import Clock, SystemClock
+from bot.i18n import SUPPORTED, Translator
+from bot.runtime.handlers import on_error, on_update
+from bot.runtime.sender import Sender
+from conversations import commands
+from conversations.context import ChatSettings, Services
+from conversations.features import build_routes
+from conversations.router import Router
+from storage.db import Database, upgrade
+
+log = logging.getLogger(__name__)
+POLL_TIMEOUT = 10
+
+
+@dataclass
+class Runtime:
+    """What the handlers reach through `bot_data`."""
+
+    services: Services
+    router: Router
+    sender: Sender | None = None
+    operator_chat_id: int | None = None
+
+
+def chat_settings(settings: Settings) -> ChatSettings:
+    return ChatSettings(
+        notice_version=settings.privacy_notice_version,
+        default_locale=settings.default_locale,
+        default_timezone=settings.default_timezone,
+        invite_valid_days=settings.invite_valid_days,
+    )
+
+
+def build_application(settings: Settings, db: Database, clock: Clock) -> Application:  # type: ignore[type-arg]
+    """The PTB application with every handler registered, pointed at TELEGRAM_API_SERVER."""
+    assert settings.token, "build_application needs TELEGRAM_BOT_TOKEN"
+    root = settings.telegram_api_server
+    application = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(root + "/bot")
+        .base_file_url(root + "/file/bot")
+        .concurrent_updates(False)  # one update at a time keeps each person's steps in order
+        .post_init(_on_start)
+        .post_shutdown(_on_stop)
+        .build()
+    )
+    services = Services(db=db, clock=clock, chat=chat_settings(settings))
+    runtime = Runtime(
+        services, Router(services, build_routes()), operator_chat_id=settings.operator_chat_id
+    )
+    application.bot_data["runtime"] = runtime
+    application.add_handler(TypeHandler(Update, on_update))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
+    runtime: Runtime = application.bot_data["runtime"]
+    runtime.services.chat = replace(runtime.services.chat, bot_username=application.bot.username)
+    await set_commands(application)
+    runtime.sender = Sender(runtime.services.db, runtime.services.clock, application.bot)
+    runtime.services.wake_sender = runtime.sender.wake
+    runtime.sender.start()
+
+
+async def _on_stop(application: Application) -> None:  # type: ignore[type-arg]
+    runtime: Runtime = application.bot_data["runtime"]
+    if runtime.sender is not None:
+        await runtime.sender.stop()
+    await runtime.services.db.dispose()
+
+
+async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The command menu per language (Indonesian is also the default for everyone else)."""
+    for locale in SUPPORTED:
+        tr = Translator(locale)
+        listed = [
+            BotCommand(c.name_for(locale), tr._(c.description))
+            for c in commands.COMMANDS
+            if c.key != "start"
+        ]
+        await application.bot.set_my_commands(
+            listed, scope=BotCommandScopeDefault(), language_code=locale
+        )
+        if locale == "id":
+            await application.bot.set_my_commands(listed, scope=BotCommandScopeDefault())
+
+
+class BotProcess:
+    """Run the bot inside an existing event loop (tests and the demo); `run()` is for production."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.application = build_application(settings, self.db, clock or SystemClock())
+
+    @property
+    def runtime(self) -> Runtime:
+        return self.application.bot_data["runtime"]  # type: ignore[no-any-return]
+
+    async def start(self) -> None:
+        app = self.application
+        await app.initialize()
+        await _on_start(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0, timeout=2, allowed_updates=Update.ALL_TYPES
+        )
+
+    async def stop(self) -> None:
+        app = self.application
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await _on_stop(app)
+        await app.shutdown()
+
+
+def run(settings: Settings) -> None:
+    """Production entry: migrate, then poll (default) or serve the webhook until stopped."""
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and the URL carries the token: keep it quiet.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    upgrade(settings.database_url)
+    application = build_application(settings, Database(settings.database_url), SystemClock())
+    if settings.webhook_url:
+        assert settings.webhook_secret is not None
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path="telegram",
+            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT)

@@ -1,0 +1,71 @@
+"""The PTB handlers: one for every update, one for errors. Both stay thin."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.i18n import Translator
+from bot.runtime.render import send_replies
+from bot.runtime.updates import to_incoming
+
+if TYPE_CHECKING:
+    from bot.runtime.app import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def _runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    return context.application.bot_data["runtime"]  # type: ignore[no-any-return]
+
+
+async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every update goes through the router; replies are sent after its transaction commits."""
+    runtime = _runtime(context)
+    incoming = to_incoming(update, context.bot.username)
+    if incoming is None:
+        return
+    response = await runtime.router.handle(incoming)
+    query = update.callback_query
+    if query is not None:
+        # Always answer, or the person's button keeps spinning.
+        with contextlib.suppress(BadRequest):
+            await query.answer(response.toast)
+    pressed = query.message.message_id if query is not None and query.message is not None else None
+    await send_replies(context.bot, incoming.chat_id, response.replies, pressed)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log first, then apologise to the person and tell the operator; never show a trace."""
+    log.error("error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    user = update.effective_user
+    tr = Translator(user.language_code if user else None)
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    if update.effective_chat.type == "private":
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(
+                update.effective_chat.id,
+                tr._(
+                    "Maaf, terjadi gangguan saat memproses pesan Bapak/Ibu. Isian sebelumnya tetap "
+                    "tersimpan. Silakan coba lagi sebentar lagi, atau ketik /bantuan."
+                ),
+            )
+    operator = _runtime(context).operator_chat_id
+    if operator:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(
+                operator,
+                f"⚠️ PAKET Bot error: <code>{html.escape(repr(context.error))[:3000]}</code>",
+                parse_mode=ParseMode.HTML,
+            )

@@ -1,0 +1,128 @@
+"""The paced sender: drains the outbox within Telegram's limits.
+
+One loop for every unprompted message (notifications now; reminders and broadcasts later),
+so they share the limits instead of fighting over them: a global bucket (default 25/s) and
+one per chat (1/s). A 429 pauses everything for `retry_after`; a 403 marks the person
+unreachable; network trouble retries with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiolimiter import AsyncLimiter
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.domain import outbox
+from bot.domain.clock import Clock
+from bot.runtime.render import markup
+from storage.db import Database
+from storage.models import Outbox
+
+log = logging.getLogger(__name__)
+IDLE_POLL_SECONDS = 1.0
+
+
+class Sender:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        bot: Bot,
+        *,
+        global_rate: float = 25.0,
+        per_chat_rate: float = 1.0,
+    ) -> None:
+        self.db, self.clock, self.bot = db, clock, bot
+        self._global = AsyncLimiter(global_rate, 1.0)
+        self._per_chat_rate = per_chat_rate
+        self._chats: dict[int, AsyncLimiter] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Something was queued: look now instead of at the next poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Stop after the row in flight (rows are marked one by one, never in bulk)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                sent_any = await self.drain_once()
+            except Exception:
+                log.exception("outbox sender failed; retrying")
+                sent_any = False
+            if not sent_any:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
+                self._wake.clear()
+
+    async def drain_once(self, batch: int = 50) -> bool:
+        """Claim due rows and try each once; True when any row was claimed."""
+        async with self.db.transaction() as session:
+            rows = await outbox.claim_due(
+                session, self.clock, limit=batch, postgres=self.db.is_postgres
+            )
+        for row in rows:
+            await self._deliver(row)
+        return bool(rows)
+
+    async def _deliver(self, row: Outbox) -> None:
+        chat = self._chats.setdefault(row.chat_id, AsyncLimiter(1, 1.0 / self._per_chat_rate))
+        if not chat.has_capacity():
+            async with self.db.transaction() as session:
+                await outbox.release(session, self.clock, row, 1.0 / self._per_chat_rate)
+            return
+        await chat.acquire()
+        await self._global.acquire()
+        try:
+            message = await self.bot.send_message(
+                row.chat_id,
+                row.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(outbox.keyboard_from_json(row.buttons)),
+            )
+        except RetryAfter as error:
+            delay = _seconds(error.retry_after)
+            log.warning("rate limited by Telegram: pausing %.0fs", delay)
+            async with self.db.transaction() as session:
+                await outbox.release(session, self.clock, row, delay)
+            await asyncio.sleep(delay)
+            return
+        except Forbidden as error:
+            async with self.db.transaction() as session:
+                await outbox.mark_unreachable(session, self.clock, row.chat_id, str(error))
+            return
+        except BadRequest as error:  # will never succeed as it is: keep it for the operator
+            log.error("outbox row %s refused: %s", row.id, error)
+            row.attempts = outbox.MAX_ATTEMPTS
+            async with self.db.transaction() as session:
+                await outbox.mark_retry(session, self.clock, row, str(error), 0)
+            return
+        except NetworkError as error:
+            async with self.db.transaction() as session:
+                await outbox.mark_retry(
+                    session, self.clock, row, str(error), min(2**row.attempts, 300)
+                )
+            return
+        assert row.id is not None
+        async with self.db.transaction() as session:
+            await outbox.mark_sent(session, self.clock, row.id, message.message_id)
+
+
+def _seconds(value: object) -> float:
+    total = getattr(value, "total_seconds", None)
+    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]

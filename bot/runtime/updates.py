@@ -1,0 +1,64 @@
+"""Telegram `Update` → plain `Incoming`: the only place the chat layer's input is read."""
+
+from __future__ import annotations
+
+from telegram import Message, MessageEntity, Update
+
+from bot.ui import FileRef, Incoming
+
+
+def to_incoming(update: Update, bot_username: str) -> Incoming | None:
+    """Reduce an update to what conversations need; None for updates we never act on."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    base = {
+        "update_id": update.update_id,
+        "user_id": user.id,
+        "chat_id": chat.id,
+        "first_name": user.first_name or "",
+        "last_name": user.last_name or "",
+        "language_code": user.language_code,
+        "private": chat.type == chat.PRIVATE,
+    }
+    if update.callback_query is not None:
+        return Incoming(**base, kind="callback", callback_data=update.callback_query.data or "")
+    if update.edited_message is not None:
+        return Incoming(**base, kind="edited")
+    message = update.message
+    if message is None:
+        return None
+    return Incoming(**base, **_message_fields(message, bot_username))
+
+
+def _message_fields(message: Message, bot_username: str) -> dict[str, object]:
+    text = message.text or ""
+    entities = message.entities or ()
+    if text.startswith("/") and any(
+        e.type == MessageEntity.BOT_COMMAND and e.offset == 0 for e in entities
+    ):
+        head, *args = text.split()
+        name, _, target = head[1:].partition("@")
+        if target and target.lower() != bot_username.lower():
+            return {"kind": "other"}  # a command for another bot in a group
+        return {"kind": "command", "command": name.lower(), "args": tuple(args), "text": text}
+    if message.text is not None:
+        return {"kind": "text", "text": text}
+    if message.contact is not None:
+        return {"kind": "contact", "phone": message.contact.phone_number}
+    if message.location is not None:
+        return {
+            "kind": "location",
+            "latitude": message.location.latitude,
+            "longitude": message.location.longitude,
+        }
+    if message.photo:
+        biggest = message.photo[-1]
+        ref = FileRef(biggest.file_id, "photo", None, "image/jpeg", biggest.file_size)
+        return {"kind": "file", "file": ref, "text": message.caption or ""}
+    if message.document is not None:
+        doc = message.document
+        ref = FileRef(doc.file_id, "document", doc.file_name, doc.mime_type, doc.file_size)
+        return {"kind": "file", "file": ref, "text": message.caption or ""}
+    return {"kind": "other"}

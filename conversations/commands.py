@@ -1,0 +1,102 @@
+"""The command list: one entry per command, its Indonesian and English names, who may use it.
+
+The same table feeds /bantuan, the main menu, setMyCommands per language, and the router's
+permission check, so the four can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.actors import Actor
+from bot.i18n import N_
+from storage.models import Role
+
+MEMBERS = frozenset({Role.ANGGOTA, Role.KOORDINATOR})
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Command:
+    key: str
+    id_name: str
+    en_name: str
+    description: str  # msgid, translated when shown
+    roles: frozenset[Role] = EVERYONE
+    public: bool = False  # usable before registration
+    in_menu: bool = True
+    menu_label: str = ""  # msgid for the main-menu button
+
+    def name_for(self, locale: str) -> str:
+        return self.en_name if locale == "en" else self.id_name
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        "start", "start", "start", N_("Mulai dan tampilkan menu utama"), public=True, in_menu=False
+    ),
+    Command(
+        "usulan",
+        "usulan",
+        "propose",
+        N_("Buat atau lanjutkan usulan kegiatan"),
+        MEMBERS,
+        menu_label=N_("📝 Buat usulan"),
+    ),
+    Command(
+        "status",
+        "status",
+        "status",
+        N_("Lihat status usulan"),
+        frozenset({Role.ANGGOTA, Role.KOORDINATOR, Role.FASILITATOR, Role.MITRA}),
+        menu_label=N_("📋 Status usulan"),
+    ),
+    Command(
+        "tinjau",
+        "tinjau",
+        "review",
+        N_("Tinjau usulan yang menunggu"),
+        frozenset({Role.FASILITATOR, Role.MITRA}),
+        menu_label=N_("🔎 Tinjau usulan"),
+    ),
+    Command(
+        "undang",
+        "undang",
+        "invite",
+        N_("Undang orang ke layanan ini"),
+        frozenset({Role.KOORDINATOR, Role.FASILITATOR}),
+        menu_label=N_("✉️ Undang"),
+    ),
+    Command(
+        "bahasa", "bahasa", "language", N_("Ganti bahasa"), public=True, menu_label=N_("🌐 Bahasa")
+    ),
+    Command(
+        "bantuan",
+        "bantuan",
+        "help",
+        N_("Daftar perintah dan bantuan"),
+        public=True,
+        menu_label=N_("❓ Bantuan"),
+    ),
+    Command(
+        "batal", "batal", "cancel", N_("Batalkan yang sedang berjalan"), public=True, in_menu=False
+    ),
+    Command("menu", "menu", "menu", N_("Tampilkan menu utama"), in_menu=False),
+)
+
+_BY_NAME = {name: c for c in COMMANDS for name in (c.id_name, c.en_name)}
+
+
+def lookup(name: str) -> Command | None:
+    """The command called `name` in either language (case-insensitive)."""
+    return _BY_NAME.get(name.lower())
+
+
+def allowed(command: Command, actor: Actor | None) -> bool:
+    if command.public:
+        return True
+    return actor is not None and actor.has(*command.roles)
+
+
+def available(actor: Actor | None) -> list[Command]:
+    return [c for c in COMMANDS if allowed(c, actor)]

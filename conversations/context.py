@@ -1,0 +1,110 @@
+"""What a conversation handler gets: the update, the person, a translator, and a reply list.
+
+A `Context` lives for one update and one database transaction. Handlers add replies to it;
+the runtime sends them after the transaction has committed, so nothing is promised to the
+person that the database does not hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.actors import Actor
+from bot.domain.clock import Clock
+from bot.i18n import Translator
+from bot.ui import Incoming, Keyboard, Reply, Response
+from storage.db import Database
+from storage.models import Dialog, Person
+
+
+@dataclass(frozen=True)
+class ChatSettings:
+    """The few settings conversations need (kept apart from the runtime's Settings)."""
+
+    bot_username: str = "paket_bot"
+    notice_version: str = "2026-11"
+    default_locale: str = "id"
+    default_timezone: str = "Asia/Jakarta"
+    invite_valid_days: int = 14
+
+
+@dataclass
+class Services:
+    """Long-lived collaborators, built once in the app wiring."""
+
+    db: Database
+    clock: Clock
+    chat: ChatSettings = field(default_factory=ChatSettings)
+    # Called after a transaction that queued outbox rows has committed.
+    wake_sender: Callable[[], None] = lambda: None
+
+
+@dataclass
+class Context:
+    services: Services
+    session: AsyncSession
+    incoming: Incoming
+    person: Person | None
+    actor: Actor | None
+    tr: Translator
+    response: Response = field(default_factory=Response)
+    dialog: Dialog | None = None
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def registered(self) -> bool:
+        """Consented, finished onboarding, and holds at least one role."""
+        return (
+            self.person is not None
+            and self.actor is not None
+            and self.person.onboarding_step is None
+            and bool(self.actor.grants)
+        )
+
+    def reply(
+        self,
+        text: str,
+        buttons: Keyboard = (),
+        *,
+        edit: bool = False,
+        remove_keyboard: bool = False,
+    ) -> None:
+        self.response.add(Reply(text, buttons, edit=edit, remove_keyboard=remove_keyboard))
+
+    def toast(self, text: str) -> None:
+        self.response.toast = text
+
+    def outbox_touched(self) -> None:
+        self.response.outbox_touched = True
+
+    # --- dialog state (where the person is in a multi-step flow) ------------------------------
+
+    async def start_dialog(self, flow: str, step: str = "", **data: Any) -> Dialog:
+        dialog = self.dialog or await self.session.get(Dialog, self.incoming.user_id)
+        if dialog is None:
+            dialog = Dialog(telegram_id=self.incoming.user_id, flow=flow)
+        dialog.flow, dialog.step, dialog.data = flow, step, dict(data)
+        dialog.updated_at = self.clock.now()
+        self.session.add(dialog)
+        self.dialog = dialog
+        return dialog
+
+    async def update_dialog(self, step: str | None = None, **data: Any) -> None:
+        assert self.dialog is not None
+        if step is not None:
+            self.dialog.step = step
+        self.dialog.data = {**self.dialog.data, **data}
+        self.dialog.updated_at = self.clock.now()
+        self.session.add(self.dialog)
+
+    async def end_dialog(self) -> None:
+        if self.dialog is not None:
+            await self.session.delete(self.dialog)
+            self.dialog = None

@@ -1,0 +1,230 @@
+"""Route one update to the handler that owns it, inside one transaction.
+
+Order matters:
+1. an update id seen before is dropped (Telegram delivers at least once);
+2. group chats, edited messages and media we cannot read get a short answer on purpose;
+3. commands (either language), then button presses by their prefix;
+4. a person in the middle of onboarding or of a multi-step flow continues it;
+5. free text that names a tracking code answers with its status; anything else shows the menu.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from types import ModuleType
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.actors import actor_for, person_by_telegram
+from bot.domain.errors import DomainError
+from bot.domain.outbox import mark_reachable
+from bot.i18n import Translator
+from bot.ui import Incoming, Response
+from conversations import commands, invite, language, menu, onboarding
+from conversations.context import Context, Services
+from conversations.errors import reply_error
+from storage.models import Dialog, ProcessedUpdate
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Context], Awaitable[None]]
+CallbackHandler = Callable[[Context, list[str]], Awaitable[None]]
+TextHook = Callable[[Context], Awaitable[bool]]
+
+
+@dataclass
+class Routes:
+    """Every feature's entry points, merged from the feature modules."""
+
+    commands: dict[str, Handler] = field(default_factory=dict)
+    callbacks: dict[str, CallbackHandler] = field(default_factory=dict)
+    dialogs: dict[str, Handler] = field(default_factory=dict)
+    text_hooks: list[TextHook] = field(default_factory=list)
+
+    def include(self, module: ModuleType) -> None:
+        """Take a module's COMMANDS / CALLBACKS / DIALOGS / TEXT_HOOKS tables."""
+        self.commands.update(getattr(module, "COMMANDS", {}))
+        self.callbacks.update(getattr(module, "CALLBACKS", {}))
+        self.dialogs.update(getattr(module, "DIALOGS", {}))
+        self.text_hooks.extend(getattr(module, "TEXT_HOOKS", []))
+
+
+async def _cmd_cancel(ctx: Context) -> None:
+    had_dialog = ctx.dialog is not None
+    await ctx.end_dialog()
+    if ctx.registered:
+        text = (
+            ctx.tr._("Baik, dibatalkan. Isian yang sudah dikirim tetap tersimpan sebagai draf.")
+            if had_dialog
+            else ctx.tr._("Tidak ada yang sedang berjalan.")
+        )
+        menu.show_menu(ctx, text)
+    else:
+        ctx.reply(ctx.tr._("Baik, dibatalkan."))
+
+
+def core_routes() -> Routes:
+    routes = Routes(
+        commands={
+            "start": onboarding.cmd_start,
+            "menu": menu.cmd_menu,
+            "bantuan": menu.cmd_help,
+            "bahasa": language.cmd_language,
+            "batal": _cmd_cancel,
+            "undang": invite.cmd_invite,
+        },
+        callbacks={
+            "ob": onboarding.on_callback,
+            "lang": language.on_callback,
+            "inv": invite.on_callback,
+        },
+    )
+    return routes
+
+
+class Router:
+    def __init__(self, services: Services, routes: Routes) -> None:
+        self.services = services
+        self.routes = routes
+
+    async def handle(self, incoming: Incoming) -> Response:
+        """Handle one update; replies are returned only after the transaction committed."""
+        db = self.services.db
+        try:
+            async with db.transaction() as session:
+                if await session.get(ProcessedUpdate, incoming.update_id):
+                    return Response()
+                ctx = await self._context(session, incoming)
+                session.add(
+                    ProcessedUpdate(update_id=incoming.update_id, at=self.services.clock.now())
+                )
+                await self._dispatch(ctx)
+                response = ctx.response
+        except DomainError as error:
+            # Roll back whatever the handler half-did, then remember the update and explain.
+            async with db.transaction() as session:
+                session.add(
+                    ProcessedUpdate(update_id=incoming.update_id, at=self.services.clock.now())
+                )
+                ctx = await self._context(session, incoming)
+                reply_error(ctx, error)
+                response = ctx.response
+        if response.outbox_touched:
+            self.services.wake_sender()
+        return response
+
+    async def _context(self, session: AsyncSession, incoming: Incoming) -> Context:
+        chat = self.services.chat
+        person = await person_by_telegram(session, incoming.user_id)
+        actor = await actor_for(session, person, chat.default_timezone) if person else None
+        locale = (
+            (person.locale if person else None) or incoming.language_code or chat.default_locale
+        )
+        tr = Translator(locale, actor.timezone if actor else chat.default_timezone)
+        dialog = await session.get(Dialog, incoming.user_id) if person else None
+        if person is not None:
+            await mark_reachable(session, person)
+        return Context(self.services, session, incoming, person, actor, tr, dialog=dialog)
+
+    async def _dispatch(self, ctx: Context) -> None:
+        inc = ctx.incoming
+        if not inc.private:
+            if inc.kind == "command":
+                ctx.reply(
+                    ctx.tr._(
+                        "Mohon gunakan PAKET Bot lewat chat pribadi: @{bot}",
+                        bot=ctx.services.chat.bot_username,
+                    )
+                )
+            return
+        if inc.kind == "edited":
+            ctx.reply(
+                ctx.tr._(
+                    "Maaf, pesan yang diubah tidak dibaca. Silakan kirim jawaban sebagai pesan baru."
+                )
+            )
+            return
+        if inc.kind == "command":
+            await self._command(ctx)
+        elif inc.kind == "callback":
+            await self._callback(ctx)
+        else:
+            await self._message(ctx)
+
+    async def _command(self, ctx: Context) -> None:
+        command = commands.lookup(ctx.incoming.command or "")
+        handler = self.routes.commands.get(command.key) if command else None
+        if command is None or handler is None:
+            ctx.reply(
+                ctx.tr._(
+                    "Maaf, perintah itu tidak dikenal. Ketik /bantuan untuk melihat daftar perintah."
+                )
+            )
+            return
+        if not command.public and not ctx.registered:
+            await self._not_registered(ctx)
+            return
+        if not commands.allowed(command, ctx.actor):
+            ctx.reply(
+                ctx.tr._(
+                    "Maaf, perintah ini tidak tersedia untuk peran Bapak/Ibu. Ketik /bantuan untuk melihat yang tersedia."
+                )
+            )
+            return
+        await handler(ctx)
+
+    async def _callback(self, ctx: Context) -> None:
+        data = ctx.incoming.callback_data or ""
+        parts = data.split(":")
+        if parts[0] == "menu" and len(parts) > 1:
+            # Menu buttons are the commands, with the same permission checks.
+            ctx.incoming = _as_command(ctx.incoming, parts[1])
+            await self._command(ctx)
+            return
+        handler = self.routes.callbacks.get(parts[0])
+        if handler is None:
+            ctx.toast(ctx.tr._("Tombol ini sudah tidak berlaku."))
+            return
+        if parts[0] not in {"ob", "lang"} and not ctx.registered:
+            await self._not_registered(ctx)
+            return
+        await handler(ctx, parts)
+
+    async def _message(self, ctx: Context) -> None:
+        person = ctx.person
+        if person is not None and person.onboarding_step == "name_input":
+            await onboarding.on_name_typed(ctx)
+            return
+        if person is not None and person.onboarding_step:
+            await onboarding.resume(ctx)
+            return
+        if not ctx.registered:
+            await self._not_registered(ctx)
+            return
+        if ctx.dialog is not None and ctx.dialog.flow in self.routes.dialogs:
+            await self.routes.dialogs[ctx.dialog.flow](ctx)
+            return
+        if ctx.incoming.kind == "other":
+            ctx.reply(ctx.tr._("Maaf, saya hanya dapat membaca teks, tombol, foto, dan dokumen."))
+            return
+        for hook in self.routes.text_hooks:
+            if await hook(ctx):
+                return
+        menu.show_menu(ctx, ctx.tr._("Maaf, saya belum mengerti. Silakan pilih dari menu:"))
+
+    async def _not_registered(self, ctx: Context) -> None:
+        if ctx.person is not None and ctx.person.onboarding_step:
+            await onboarding.resume(ctx)
+            return
+        ctx.reply(
+            ctx.tr._(
+                "Bapak/Ibu belum terdaftar. Mohon buka tautan undangan dari fasilitator atau "
+                "koordinator BKM Bapak/Ibu. Ketik /bantuan untuk keterangan."
+            )
+        )
+
+
+def _as_command(incoming: Incoming, name: str) -> Incoming:
+    return replace(incoming, kind="command", command=name, args=())

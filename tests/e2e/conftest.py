@@ -1,0 +1,83 @@
+"""End-to-end harness: the real bot, over HTTP, against the project's Bot API simulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.config import load_settings
+from bot.domain import areas, invites
+from bot.domain.actors import SYSTEM
+from bot.domain.clock import SystemClock
+from bot.runtime.app import BotProcess
+from bot.simulator import Simulator, SimUser
+from storage.db import Database
+from storage.models import Role
+from tests.conftest import RECENT_ASSESSMENT
+
+TOKEN = "123456:TEST-TOKEN-abcdef"
+
+
+@dataclass
+class World:
+    """The simulator, the running bot, and its database."""
+
+    sim: Simulator
+    bot: BotProcess
+    db: Database
+    clock: SystemClock
+
+    async def invite(self, role: Role, bkm: str | None = None, kota: str | None = None) -> str:
+        async with self.db.transaction() as s:
+            the_bkm = await areas.find_bkm(s, bkm) if bkm else None
+            the_kota = await areas.find_kota(s, kota) if kota else None
+            return (await invites.create_invite(s, self.clock, SYSTEM, role=role, bkm=the_bkm, kota=the_kota)).token
+
+    async def register(self, user: SimUser, role: Role, *, bkm: str | None = None, kota: str | None = None,
+                       locale: str = "id") -> None:
+        """Walk `user` through onboarding with a fresh invite (used by tests of other features)."""
+        token = await self.invite(role, bkm=bkm, kota=kota)
+        await user.send(f"/start {token}")
+        await user.reply()
+        await user.press(None, "setuju")
+        await user.reply()  # consent confirmed (edited) or the name question
+        await user.press(None, "Ya, benar")
+        await user.reply()
+        await user.press(None, "English" if locale == "en" else "Bahasa Indonesia")
+        await user.replies(1)
+        user.clear()
+
+
+async def seed(db: Database, clock: SystemClock) -> None:
+    async with db.transaction() as s:
+        await areas.add_kota(s, clock, SYSTEM, name="Bandung", province="Jawa Barat", timezone="Asia/Jakarta")
+        await areas.add_bkm(s, clock, SYSTEM, name="BKM Sukamaju", kota="Bandung", kelurahan="Sukamaju",
+                            level="berdaya", assessed_on=RECENT_ASSESSMENT)
+        await areas.add_bkm(s, clock, SYSTEM, name="BKM Cibeunying", kota="Bandung", kelurahan="Cibeunying",
+                            level="awal", assessed_on=RECENT_ASSESSMENT)
+        await areas.add_kota(s, clock, SYSTEM, name="Makassar", timezone="Asia/Makassar")
+        await areas.add_bkm(s, clock, SYSTEM, name="BKM Losari", kota="Makassar", kelurahan="Losari",
+                            level="mandiri", assessed_on=RECENT_ASSESSMENT)
+        await areas.add_mitra(s, clock, SYSTEM, name="Dinas PUPR Kota Bandung", kind="dinas", kota="Bandung")
+        await areas.add_mitra(s, clock, SYSTEM, name="Yayasan Peduli Bandung", kind="kelompok_peduli",
+                              kota="Bandung")
+
+
+@pytest.fixture
+async def world(database_url: str) -> AsyncIterator[World]:
+    clock = SystemClock()
+    async with Simulator(token=TOKEN, bot_username="paket_test_bot") as sim:
+        settings = load_settings(
+            telegram_bot_token=TOKEN, telegram_api_server=sim.url, database_url=database_url, _env_file=None
+        )
+        process = BotProcess(settings, clock)
+        await process.start()
+        db = Database(database_url)
+        await seed(db, clock)
+        try:
+            yield World(sim, process, db, clock)
+        finally:
+            await process.stop()
+            await db.dispose()

@@ -1,0 +1,159 @@
+"""Onboarding through the simulator over HTTP: what a new person sees and what is stored."""
+
+from __future__ import annotations
+
+from sqlmodel import func, select
+
+from storage.models import Consent, Person, Role, RoleGrant
+from tests.e2e.conftest import World
+
+
+async def _count(world: World, model) -> int:  # type: ignore[no-untyped-def]
+    async with world.db.transaction() as s:
+        return (await s.exec(select(func.count()).select_from(model))).one()
+
+
+async def test_invite_happy_path_registers_with_role_and_shows_menu(world: World):
+    token = await world.invite(Role.KOORDINATOR, bkm="BKM Sukamaju")
+    siti = world.sim.user(1001, first_name="Siti", last_name="Aminah", language_code="id")
+    await siti.send(f"/start {token}")
+    notice = await siti.reply()
+    assert "privasi" in notice.plain.lower() and "NIK" in notice.plain
+    assert await _count(world, Person) == 0  # nothing stored before consent
+
+    await siti.press(notice, "Saya setuju")
+    name_question = (await siti.replies(2))[-1]
+    assert "Siti Aminah" in name_question.plain
+    await siti.press(name_question, "Ubah nama")
+    await siti.reply()
+    await siti.send("  Ibu   Siti  ")
+    language = await siti.reply()
+    await siti.press(language, "Bahasa Indonesia")
+    done = (await siti.replies(2))[-1]
+    assert "Pendaftaran selesai" in done.plain and "Koordinator BKM (BKM Sukamaju)" in done.plain
+    assert "📝 Buat usulan" in done.button_labels() and "✉️ Undang" in done.button_labels()
+
+    async with world.db.transaction() as s:
+        person = (await s.exec(select(Person))).one()
+        grant = (await s.exec(select(RoleGrant))).one()
+        consent = (await s.exec(select(Consent))).one()
+    assert (person.name, person.locale, person.onboarding_step) == ("Ibu Siti", "id", None)
+    assert grant.role == "koordinator" and consent.decision == "given"
+
+    await siti.send("/start")
+    welcome = await siti.reply()
+    assert "Selamat datang kembali, Ibu Siti" in welcome.plain
+
+
+async def test_declining_consent_stores_nothing(world: World):
+    token = await world.invite(Role.ANGGOTA, bkm="BKM Sukamaju")
+    budi = world.sim.user(1002, first_name="Budi")
+    await budi.send(f"/start {token}")
+    notice = await budi.reply()
+    await budi.press(notice, "Tidak setuju")
+    await budi.wait_idle()
+    assert "tidak ada data" in budi.inbox[-1].plain.lower()
+    assert await _count(world, Person) == 0
+    assert await _count(world, Consent) == 0
+
+
+async def test_bad_used_and_missing_tokens_get_clear_answers(world: World):
+    newcomer = world.sim.user(1003, first_name="Rina")
+    await newcomer.send("/start")
+    assert "tautan undangan" in (await newcomer.reply()).plain
+    await newcomer.send("/start bukan-token")
+    assert "tidak dikenal" in (await newcomer.reply()).plain
+
+    token = await world.invite(Role.ANGGOTA, bkm="BKM Sukamaju")
+    first = world.sim.user(1004, first_name="Agus")
+    await first.send(f"/start {token}")
+    await first.press(await first.reply(), "Saya setuju")
+    await first.replies(2)
+    await newcomer.send(f"/start {token}")
+    assert "sudah dipakai" in (await newcomer.reply()).plain
+
+
+async def test_language_switch_and_english_onboarding(world: World):
+    token = await world.invite(Role.ANGGOTA, bkm="BKM Sukamaju")
+    john = world.sim.user(1005, first_name="John", language_code="en")
+    await john.send(f"/start {token}")
+    notice = await john.reply()
+    assert "Privacy notice" in notice.plain
+    await john.press(notice, "I agree")
+    name_q = (await john.replies(2))[-1]
+    await john.press(name_q, "Yes")
+    await john.press(await john.reply(), "English")
+    done = (await john.replies(2))[-1]
+    assert "Registration complete" in done.plain
+    await john.send("/bahasa")
+    await john.press(await john.reply(), "Bahasa Indonesia")
+    switched = await john.replies(2)
+    assert "Bahasa diubah" in switched[0].plain and "Silakan pilih" in switched[1].plain
+    await john.send("/help")
+    assert "Bantuan PAKET Bot" in (await john.reply()).plain
+
+
+async def test_help_lists_commands_per_role(world: World):
+    fasilitator = world.sim.user(2001, first_name="Fasil")
+    await world.register(fasilitator, Role.FASILITATOR, kota="Bandung")
+    anggota = world.sim.user(2002, first_name="Ang")
+    await world.register(anggota, Role.ANGGOTA, bkm="BKM Sukamaju")
+
+    await fasilitator.send("/bantuan")
+    text = (await fasilitator.reply()).plain
+    assert "/tinjau" in text and "/undang" in text and "/usulan" not in text
+    await anggota.send("/bantuan")
+    text = (await anggota.reply()).plain
+    assert "/usulan" in text and "/tinjau" not in text and "/undang" not in text
+
+
+async def test_permission_refusals_and_invites_by_role(world: World):
+    anggota = world.sim.user(3001, first_name="Ang")
+    await world.register(anggota, Role.ANGGOTA, bkm="BKM Sukamaju")
+    await anggota.send("/undang")
+    assert "tidak tersedia untuk peran" in (await anggota.reply()).plain
+
+    koordinator = world.sim.user(3002, first_name="Koor")
+    await world.register(koordinator, Role.KOORDINATOR, bkm="BKM Sukamaju")
+    await koordinator.send("/undang")
+    roles = await koordinator.reply()
+    assert roles.button_labels() == ["Undang Anggota BKM", "Undang Warga / relawan"]
+    await koordinator.press(roles, "Undang Anggota BKM")
+    await koordinator.wait_idle()
+    link_text = koordinator.inbox[-1].plain
+    assert "https://t.me/paket_test_bot?start=" in link_text
+
+    fasilitator = world.sim.user(3003, first_name="Fasil")
+    await world.register(fasilitator, Role.FASILITATOR, kota="Bandung")
+    await fasilitator.send("/undang")
+    bkms = await fasilitator.reply()
+    assert sorted(bkms.button_labels()) == ["BKM Cibeunying", "BKM Sukamaju"]  # not Makassar's
+    # A forged button for a BKM outside the area is refused by the domain check.
+    await fasilitator.press_data(bkms, "inv:r:3:koordinator")
+    await fasilitator.wait_idle()
+    assert "tidak ditemukan" in fasilitator.inbox[-1].plain
+
+    stranger = world.sim.user(3004, first_name="X")
+    await stranger.send("/usulan")
+    assert "belum terdaftar" in (await stranger.reply()).plain
+
+
+async def test_bad_input_gets_short_answers(world: World):
+    user = world.sim.user(4001, first_name="Ani")
+    await world.register(user, Role.ANGGOTA, bkm="BKM Sukamaju")
+    await user.send_sticker()
+    assert "hanya dapat membaca" in (await user.reply()).plain
+    await user.send("/tidakada")
+    assert "tidak dikenal" in (await user.reply()).plain
+    await user.send("<b>halo</b> & 🙂")
+    assert "belum mengerti" in (await user.reply()).plain
+    await user.edit(user.inbox[-1].message_id, "ubah")
+    assert "diubah tidak dibaca" in (await user.reply()).plain
+    old = user.inbox[-1]
+    await user.press_data(old, "zz:unknown")
+    await user.wait_idle()
+    assert user.callback_answers[-1]["text"] == "Tombol ini sudah tidak berlaku."
+    group = world.sim.group(-100500, title="Grup BKM")
+    await group.send(user, "/bantuan")
+    await user.wait_idle()
+    assert "chat pribadi" in group.inbox[-1].plain
