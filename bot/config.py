@@ -16,10 +16,14 @@ DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "paket.db")
 class Settings(BaseSettings):
     """Every setting PAKET Bot reads. See `.env.example` for what each one means."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     telegram_bot_token: SecretStr | None = None
     telegram_api_server: str = "https://api.telegram.org"
+    # Used in invite links before the bot has asked Telegram for its own name (CLI, offline).
+    telegram_bot_username: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
     default_locale: str = "id"
     default_timezone: str = "Asia/Jakarta"

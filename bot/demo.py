@@ -13,7 +13,6 @@ import sys
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from pydantic import SecretStr
 from sqlmodel import select
 
 from bot.config import Settings

@@ -126,7 +126,7 @@ async def add_bkm(
     level = _parse_level(level)
     _check_assessed(assessed_on, clock)
     if await _by_name(session, Bkm, name):
-        raise InvalidInput("BKM {name} sudah terdaftar.", name=name)
+        raise InvalidInput("{name} sudah terdaftar.", name=name)
     kel_name = _clean_name(kelurahan, "kelurahan")
     kel = (
         await session.exec(

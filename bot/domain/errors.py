@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import N_
+
 
 class DomainError(Exception):
     """Base: `message` is an untranslated (Indonesian) msgid, `params` fill its placeholders."""
 
-    default_message = "Maaf, permintaan Bapak/Ibu tidak dapat diproses."
+    default_message = N_("Maaf, permintaan Bapak/Ibu tidak dapat diproses.")
 
     def __init__(self, message: str | None = None, **params: Any) -> None:
         self.message = message or self.default_message
@@ -17,16 +19,16 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    default_message = "Maaf, data yang Bapak/Ibu cari tidak ditemukan."
+    default_message = N_("Maaf, data yang Bapak/Ibu cari tidak ditemukan.")
 
 
 class NotAllowed(DomainError):
-    default_message = "Maaf, Bapak/Ibu tidak memiliki izin untuk tindakan ini."
+    default_message = N_("Maaf, Bapak/Ibu tidak memiliki izin untuk tindakan ini.")
 
 
 class InvalidTransition(DomainError):
-    default_message = "Maaf, tindakan ini tidak dapat dilakukan pada status saat ini."
+    default_message = N_("Maaf, tindakan ini tidak dapat dilakukan pada status saat ini.")
 
 
 class InvalidInput(DomainError):
-    default_message = "Maaf, isian tersebut belum sesuai."
+    default_message = N_("Maaf, isian tersebut belum sesuai.")
