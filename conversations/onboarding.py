@@ -21,7 +21,7 @@ from bot.domain import people
 from bot.domain.actors import actor_for, person_by_telegram
 from bot.domain.errors import DomainError
 from bot.domain.invites import valid_invite
-from bot.i18n import SUPPORTED, Translator
+from bot.i18n import N_, SUPPORTED, Translator
 from bot.ui import Button, keyboard
 from conversations.context import Context
 from conversations.errors import reply_error
@@ -29,7 +29,7 @@ from conversations.language import ask_language, switch_language
 from conversations.menu import roles_text, show_menu
 from storage.models import Role
 
-PRIVACY_NOTICE = (
+PRIVACY_NOTICE = N_(
     "<b>Pemberitahuan privasi</b>\n\n"
     "PAKET Bot menyimpan hanya yang diperlukan layanan ini: ID Telegram, nama, peran, BKM atau "
     "wilayah Bapak/Ibu, dan bahasa pilihan. Nomor telepon hanya disimpan jika Bapak/Ibu sendiri "

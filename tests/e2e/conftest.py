@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -12,7 +13,7 @@ from bot.domain import areas, invites
 from bot.domain.actors import SYSTEM
 from bot.domain.clock import SystemClock
 from bot.runtime.app import BotProcess
-from bot.simulator import Simulator, SimUser
+from bot.simulator import SimMessage, Simulator, SimUser
 from storage.db import Database
 from storage.models import Role
 from tests.conftest import RECENT_ASSESSMENT
@@ -42,12 +43,30 @@ class World:
         await user.send(f"/start {token}")
         await user.reply()
         await user.press(None, "setuju")
-        await user.reply()  # consent confirmed (edited) or the name question
+        await user.reply()  # the name question (the notice itself is edited into a thank-you)
         await user.press(None, "Ya, benar")
         await user.reply()
         await user.press(None, "English" if locale == "en" else "Bahasa Indonesia")
-        await user.replies(1)
+        await user.reply()  # the main menu
         user.clear()
+
+
+async def eventually(predicate: Callable[[], object], timeout: float = 5.0) -> None:
+    """Wait until `predicate()` is truthy (for effects that no chat message announces)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+async def forge_press(user: SimUser, message: SimMessage, data: str) -> int:
+    """Press a button that is not on the message: an old keyboard, or a forged callback."""
+    return await user.send_raw_update({"callback_query": {
+        "id": f"forged-{user.id}-{message.message_id}-{len(user.callback_answers)}",
+        "from": {"id": user.id, "is_bot": False, "first_name": user.info.first_name},
+        "message": message.raw, "chat_instance": "1", "data": data,
+    }})
 
 
 async def seed(db: Database, clock: SystemClock) -> None:

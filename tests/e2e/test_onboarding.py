@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from storage.models import Consent, Person, Role, RoleGrant
-from tests.e2e.conftest import World
+from tests.e2e.conftest import World, eventually, forge_press
 
 
 async def _count(world: World, model) -> int:  # type: ignore[no-untyped-def]
@@ -22,14 +22,16 @@ async def test_invite_happy_path_registers_with_role_and_shows_menu(world: World
     assert await _count(world, Person) == 0  # nothing stored before consent
 
     await siti.press(notice, "Saya setuju")
-    name_question = (await siti.replies(2))[-1]
+    name_question = await siti.reply()
+    assert "Terima kasih atas persetujuan" in siti.inbox[0].plain  # the notice, edited
     assert "Siti Aminah" in name_question.plain
     await siti.press(name_question, "Ubah nama")
     await siti.reply()
     await siti.send("  Ibu   Siti  ")
     language = await siti.reply()
     await siti.press(language, "Bahasa Indonesia")
-    done = (await siti.replies(2))[-1]
+    done = await siti.reply()
+    assert "Bahasa diubah" in siti.inbox[-2].plain
     assert "Pendaftaran selesai" in done.plain and "Koordinator BKM (BKM Sukamaju)" in done.plain
     assert "📝 Buat usulan" in done.button_labels() and "✉️ Undang" in done.button_labels()
 
@@ -68,7 +70,7 @@ async def test_bad_used_and_missing_tokens_get_clear_answers(world: World):
     first = world.sim.user(1004, first_name="Agus")
     await first.send(f"/start {token}")
     await first.press(await first.reply(), "Saya setuju")
-    await first.replies(2)
+    await first.reply()
     await newcomer.send(f"/start {token}")
     assert "sudah dipakai" in (await newcomer.reply()).plain
 
@@ -80,15 +82,15 @@ async def test_language_switch_and_english_onboarding(world: World):
     notice = await john.reply()
     assert "Privacy notice" in notice.plain
     await john.press(notice, "I agree")
-    name_q = (await john.replies(2))[-1]
+    name_q = await john.reply()
     await john.press(name_q, "Yes")
     await john.press(await john.reply(), "English")
-    done = (await john.replies(2))[-1]
+    done = await john.reply()
     assert "Registration complete" in done.plain
     await john.send("/bahasa")
     await john.press(await john.reply(), "Bahasa Indonesia")
-    switched = await john.replies(2)
-    assert "Bahasa diubah" in switched[0].plain and "Silakan pilih" in switched[1].plain
+    menu = await john.reply()
+    assert "Bahasa diubah" in john.inbox[-2].plain and "Silakan pilih" in menu.plain
     await john.send("/help")
     assert "Bantuan PAKET Bot" in (await john.reply()).plain
 
@@ -129,7 +131,7 @@ async def test_permission_refusals_and_invites_by_role(world: World):
     bkms = await fasilitator.reply()
     assert sorted(bkms.button_labels()) == ["BKM Cibeunying", "BKM Sukamaju"]  # not Makassar's
     # A forged button for a BKM outside the area is refused by the domain check.
-    await fasilitator.press_data(bkms, "inv:r:3:koordinator")
+    await forge_press(fasilitator, bkms, "inv:r:3:koordinator")
     await fasilitator.wait_idle()
     assert "tidak ditemukan" in fasilitator.inbox[-1].plain
 
@@ -147,12 +149,17 @@ async def test_bad_input_gets_short_answers(world: World):
     assert "tidak dikenal" in (await user.reply()).plain
     await user.send("<b>halo</b> & 🙂")
     assert "belum mengerti" in (await user.reply()).plain
-    await user.edit(user.inbox[-1].message_id, "ubah")
+    own = [m for m in user.chat.messages.values() if m["from"]["id"] == user.id and "text" in m]
+    await user.edit(own[-1]["message_id"], "ubah")
     assert "diubah tidak dibaca" in (await user.reply()).plain
     old = user.inbox[-1]
-    await user.press_data(old, "zz:unknown")
-    await user.wait_idle()
-    assert user.callback_answers[-1]["text"] == "Tombol ini sudah tidak berlaku."
+    await forge_press(user, old, "zz:unknown")
+    def forged_answers() -> list[dict]:
+        calls = world.sim.calls_to("answerCallbackQuery")
+        return [a for a in calls if str(a["callback_query_id"]).startswith("forged")]
+
+    await eventually(forged_answers)
+    assert forged_answers()[0].get("text") == "Tombol ini sudah tidak berlaku."
     group = world.sim.group(-100500, title="Grup BKM")
     await group.send(user, "/bantuan")
     await user.wait_idle()
