@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from enum import Enum
 
 from aiolimiter import AsyncLimiter
 from telegram import Bot
@@ -25,6 +26,13 @@ from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 1.0
+
+
+class Outcome(Enum):
+    DONE = "done"  # sent, or failed for good
+    HOLD_CHAT = "hold_chat"  # this chat's later rows wait (order is kept per chat)
+    PAUSE = "pause"  # Telegram said 429: everything waits
+    UNREACHABLE = "unreachable"  # 403: the person's queued rows were dropped
 
 
 class Sender:
@@ -76,16 +84,32 @@ class Sender:
             rows = await outbox.claim_due(
                 session, self.clock, limit=batch, postgres=self.db.is_postgres
             )
+        held: set[int] = set()  # chats whose next rows must wait, to keep each chat in order
+        dropped: set[int] = set()  # chats that blocked the bot: their rows are already dropped
+        paused = False
         for row in rows:
-            await self._deliver(row)
+            if row.chat_id in dropped:
+                continue
+            if paused or row.chat_id in held:
+                async with self.db.transaction() as session:
+                    await outbox.release(session, self.clock, row, 0)
+                continue
+            outcome = await self._deliver(row)
+            if outcome is Outcome.PAUSE:
+                paused = True
+            elif outcome is Outcome.HOLD_CHAT:
+                held.add(row.chat_id)
+            elif outcome is Outcome.UNREACHABLE:
+                dropped.add(row.chat_id)
         return bool(rows)
 
-    async def _deliver(self, row: Outbox) -> None:
+    async def _deliver(self, row: Outbox) -> Outcome:
+        """Try one row once and record what happened."""
         chat = self._chats.setdefault(row.chat_id, AsyncLimiter(1, 1.0 / self._per_chat_rate))
         if not chat.has_capacity():
             async with self.db.transaction() as session:
                 await outbox.release(session, self.clock, row, 1.0 / self._per_chat_rate)
-            return
+            return Outcome.HOLD_CHAT
         await chat.acquire()
         await self._global.acquire()
         try:
@@ -101,17 +125,17 @@ class Sender:
             async with self.db.transaction() as session:
                 await outbox.release(session, self.clock, row, delay)
             await asyncio.sleep(delay)
-            return
+            return Outcome.PAUSE
         except Forbidden as error:
             async with self.db.transaction() as session:
                 await outbox.mark_unreachable(session, self.clock, row.chat_id, str(error))
-            return
+            return Outcome.UNREACHABLE
         except BadRequest as error:  # will never succeed as it is: keep it for the operator
             log.error("outbox row %s refused: %s", row.id, error)
             row.attempts = outbox.MAX_ATTEMPTS
             async with self.db.transaction() as session:
                 await outbox.mark_retry(session, self.clock, row, str(error), 0)
-            return
+            return Outcome.DONE
         except NetworkError as error:
             async with self.db.transaction() as session:
                 await outbox.mark_retry(
@@ -121,6 +145,7 @@ class Sender:
         assert row.id is not None
         async with self.db.transaction() as session:
             await outbox.mark_sent(session, self.clock, row.id, message.message_id)
+        return Outcome.DONE
 
 
 def _seconds(value: object) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
@@ -34,10 +35,21 @@ class World:
         async with self.db.transaction() as s:
             the_bkm = await areas.find_bkm(s, bkm) if bkm else None
             the_kota = await areas.find_kota(s, kota) if kota else None
-            return (await invites.create_invite(s, self.clock, SYSTEM, role=role, bkm=the_bkm, kota=the_kota)).token
+            return (
+                await invites.create_invite(
+                    s, self.clock, SYSTEM, role=role, bkm=the_bkm, kota=the_kota
+                )
+            ).token
 
-    async def register(self, user: SimUser, role: Role, *, bkm: str | None = None, kota: str | None = None,
-                       locale: str = "id") -> None:
+    async def register(
+        self,
+        user: SimUser,
+        role: Role,
+        *,
+        bkm: str | None = None,
+        kota: str | None = None,
+        locale: str = "id",
+    ) -> None:
         """Walk `user` through onboarding with a fresh invite (used by tests of other features)."""
         token = await self.invite(role, bkm=bkm, kota=kota)
         await user.send(f"/start {token}")
@@ -52,9 +64,9 @@ class World:
 
 
 async def eventually(predicate: Callable[[], object], timeout: float = 5.0) -> None:
-    """Wait until `predicate()` is truthy (for effects that no chat message announces)."""
+    """Wait until `predicate()` (sync or async) is truthy: for effects no chat message announces."""
     deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
+    while not (await result if inspect.isawaitable(result := predicate()) else result):
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.02)
@@ -62,26 +74,61 @@ async def eventually(predicate: Callable[[], object], timeout: float = 5.0) -> N
 
 async def forge_press(user: SimUser, message: SimMessage, data: str) -> int:
     """Press a button that is not on the message: an old keyboard, or a forged callback."""
-    return await user.send_raw_update({"callback_query": {
-        "id": f"forged-{user.id}-{message.message_id}-{len(user.callback_answers)}",
-        "from": {"id": user.id, "is_bot": False, "first_name": user.info.first_name},
-        "message": message.raw, "chat_instance": "1", "data": data,
-    }})
+    return await user.send_raw_update(
+        {
+            "callback_query": {
+                "id": f"forged-{user.id}-{message.message_id}-{len(user.callback_answers)}",
+                "from": {"id": user.id, "is_bot": False, "first_name": user.info.first_name},
+                "message": message.raw,
+                "chat_instance": "1",
+                "data": data,
+            }
+        }
+    )
 
 
 async def seed(db: Database, clock: SystemClock) -> None:
     async with db.transaction() as s:
-        await areas.add_kota(s, clock, SYSTEM, name="Bandung", province="Jawa Barat", timezone="Asia/Jakarta")
-        await areas.add_bkm(s, clock, SYSTEM, name="BKM Sukamaju", kota="Bandung", kelurahan="Sukamaju",
-                            level="berdaya", assessed_on=RECENT_ASSESSMENT)
-        await areas.add_bkm(s, clock, SYSTEM, name="BKM Cibeunying", kota="Bandung", kelurahan="Cibeunying",
-                            level="awal", assessed_on=RECENT_ASSESSMENT)
+        await areas.add_kota(
+            s, clock, SYSTEM, name="Bandung", province="Jawa Barat", timezone="Asia/Jakarta"
+        )
+        await areas.add_bkm(
+            s,
+            clock,
+            SYSTEM,
+            name="BKM Sukamaju",
+            kota="Bandung",
+            kelurahan="Sukamaju",
+            level="berdaya",
+            assessed_on=RECENT_ASSESSMENT,
+        )
+        await areas.add_bkm(
+            s,
+            clock,
+            SYSTEM,
+            name="BKM Cibeunying",
+            kota="Bandung",
+            kelurahan="Cibeunying",
+            level="awal",
+            assessed_on=RECENT_ASSESSMENT,
+        )
         await areas.add_kota(s, clock, SYSTEM, name="Makassar", timezone="Asia/Makassar")
-        await areas.add_bkm(s, clock, SYSTEM, name="BKM Losari", kota="Makassar", kelurahan="Losari",
-                            level="mandiri", assessed_on=RECENT_ASSESSMENT)
-        await areas.add_mitra(s, clock, SYSTEM, name="Dinas PUPR Kota Bandung", kind="dinas", kota="Bandung")
-        await areas.add_mitra(s, clock, SYSTEM, name="Yayasan Peduli Bandung", kind="kelompok_peduli",
-                              kota="Bandung")
+        await areas.add_bkm(
+            s,
+            clock,
+            SYSTEM,
+            name="BKM Losari",
+            kota="Makassar",
+            kelurahan="Losari",
+            level="mandiri",
+            assessed_on=RECENT_ASSESSMENT,
+        )
+        await areas.add_mitra(
+            s, clock, SYSTEM, name="Dinas PUPR Kota Bandung", kind="dinas", kota="Bandung"
+        )
+        await areas.add_mitra(
+            s, clock, SYSTEM, name="Yayasan Peduli Bandung", kind="kelompok_peduli", kota="Bandung"
+        )
 
 
 @pytest.fixture
@@ -89,7 +136,10 @@ async def world(database_url: str) -> AsyncIterator[World]:
     clock = SystemClock()
     async with Simulator(token=TOKEN, bot_username="paket_test_bot") as sim:
         settings = load_settings(
-            telegram_bot_token=TOKEN, telegram_api_server=sim.url, database_url=database_url, _env_file=None
+            telegram_bot_token=TOKEN,
+            telegram_api_server=sim.url,
+            database_url=database_url,
+            _env_file=None,
         )
         process = BotProcess(settings, clock)
         await process.start()

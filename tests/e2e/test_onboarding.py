@@ -154,6 +154,7 @@ async def test_bad_input_gets_short_answers(world: World):
     assert "diubah tidak dibaca" in (await user.reply()).plain
     old = user.inbox[-1]
     await forge_press(user, old, "zz:unknown")
+
     def forged_answers() -> list[dict]:
         calls = world.sim.calls_to("answerCallbackQuery")
         return [a for a in calls if str(a["callback_query_id"]).startswith("forged")]
