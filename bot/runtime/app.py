@@ -26,6 +26,7 @@ from storage.db import Database, upgrade
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 10
+WEBHOOK_PATH = "telegram"
 
 
 @dataclass
@@ -121,9 +122,20 @@ class BotProcess:
         await _on_start(app)
         await app.start()
         assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0, timeout=2, allowed_updates=Update.ALL_TYPES
-        )
+        settings = self.settings
+        if settings.webhook_url and settings.webhook_secret:
+            await app.updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=WEBHOOK_PATH,
+                webhook_url=settings.webhook_url + "/" + WEBHOOK_PATH,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        else:
+            await app.updater.start_polling(
+                poll_interval=0, timeout=2, allowed_updates=Update.ALL_TYPES
+            )
 
     async def stop(self) -> None:
         app = self.application
@@ -149,8 +161,8 @@ def run(settings: Settings) -> None:
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
+            url_path=WEBHOOK_PATH,
+            webhook_url=settings.webhook_url + "/" + WEBHOOK_PATH,
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=Update.ALL_TYPES,
         )

@@ -1,0 +1,80 @@
+"""Runtime promises: webhook mode, resuming after a restart, repeated updates, command menus."""
+
+from __future__ import annotations
+
+import socket
+
+from pydantic import SecretStr
+from sqlmodel import select
+
+from bot.config import load_settings
+from bot.runtime.app import BotProcess
+from bot.simulator import Simulator
+from storage.models import Person, Role
+from tests.e2e.conftest import TOKEN, World
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_mode_with_secret(database_url: str):
+    async with Simulator(token=TOKEN, bot_username="paket_test_bot") as sim:
+        port = _free_port()
+        settings = load_settings(
+            telegram_bot_token=TOKEN,
+            telegram_api_server=sim.url,
+            database_url=database_url,
+            webhook_url=f"http://127.0.0.1:{port}",
+            webhook_secret=SecretStr("s3cret-token"),
+            webhook_listen="127.0.0.1",
+            webhook_port=port,
+            _env_file=None,
+        )
+        process = BotProcess(settings)
+        await process.start()
+        try:
+            hook = sim.calls_to("setWebhook")[-1]
+            assert (
+                hook["url"] == f"http://127.0.0.1:{port}/telegram"
+                and hook["secret_token"] == "s3cret-token"
+            )
+            user = sim.user(7001, first_name="Web")
+            await user.send("/start")
+            assert "PAKET Bot" in (await user.reply()).plain
+        finally:
+            await process.stop()
+
+
+async def test_onboarding_resumes_after_the_bot_restarts(world: World):
+    token = await world.invite(Role.ANGGOTA, bkm="BKM Sukamaju")
+    user = world.sim.user(7002, first_name="Dewi")
+    await user.send(f"/start {token}")
+    await user.press(await user.reply(), "Saya setuju")
+    await user.press(await user.reply(), "Ubah nama")
+    await user.reply()
+
+    # The bot process dies and comes back: the next message continues the same question.
+    await world.bot.stop()
+    settings = world.bot.settings
+    world.bot = BotProcess(settings)
+    await world.bot.start()
+    await user.send("Dewi Lestari")
+    assert "pilih bahasa" in (await user.reply()).plain
+
+    await user.press(user.inbox[-1], "Bahasa Indonesia")
+    assert "Pendaftaran selesai" in (await user.reply()).plain
+    async with world.db.transaction() as s:
+        person = (await s.exec(select(Person).where(Person.telegram_id == 7002))).one()
+    assert person.name == "Dewi Lestari"
+
+
+async def test_command_menu_is_set_per_language(world: World):
+    commands = world.sim.commands
+    indonesian = [c["command"] for c in commands[("default", "id")]]
+    english = [c["command"] for c in commands[("default", "en")]]
+    assert "bantuan" in indonesian and "usulan" in indonesian
+    assert "help" in english and "propose" in english
+    assert [c["command"] for c in commands[("default", "")]] == indonesian
