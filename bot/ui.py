@@ -69,7 +69,8 @@ class Incoming:
     last_name: str = ""
     language_code: str | None = None
     private: bool = True
-    kind: str = "text"  # text | command | callback | contact | location | file | edited | other
+    # text | command | callback | contact | location | file | edited | other | blocked | unblocked
+    kind: str = "text"
     text: str = ""
     command: str | None = None
     args: tuple[str, ...] = ()

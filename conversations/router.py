@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.actors import actor_for, person_by_telegram
 from bot.domain.errors import DomainError
-from bot.domain.outbox import mark_reachable
+from bot.domain.outbox import mark_reachable, mark_unreachable
 from bot.i18n import Translator
 from bot.ui import Incoming, Response
 from conversations import commands, invite, language, menu, onboarding
@@ -124,7 +124,7 @@ class Router:
         )
         tr = Translator(locale, actor.timezone if actor else chat.default_timezone)
         dialog = await session.get(Dialog, incoming.user_id) if person else None
-        if person is not None:
+        if person is not None and incoming.kind != "blocked":
             await mark_reachable(session, person)
         return Context(self.services, session, incoming, person, actor, tr, dialog=dialog)
 
@@ -138,6 +138,9 @@ class Router:
                         bot=ctx.services.chat.bot_username,
                     )
                 )
+            return
+        if inc.kind in ("blocked", "unblocked"):
+            await _membership_changed(ctx)
             return
         if inc.kind == "edited":
             ctx.reply(
@@ -224,6 +227,15 @@ class Router:
                 "koordinator BKM Bapak/Ibu. Ketik /bantuan untuk keterangan."
             )
         )
+
+
+async def _membership_changed(ctx: Context) -> None:
+    """The person blocked (or unblocked) the bot: stop queueing for them at once, or resume."""
+    if ctx.person is None:
+        return
+    if ctx.incoming.kind == "blocked":
+        await mark_unreachable(ctx.session, ctx.clock, ctx.incoming.chat_id, "blocked the bot")
+    # "unblocked": _context() already marked the person reachable.
 
 
 def _as_command(incoming: Incoming, name: str) -> Incoming:

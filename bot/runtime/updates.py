@@ -22,6 +22,10 @@ def to_incoming(update: Update, bot_username: str) -> Incoming | None:
         "language_code": user.language_code,
         "private": chat.type == chat.PRIVATE,
     }
+    member = update.my_chat_member
+    if member is not None and chat.type == chat.PRIVATE:
+        kicked = member.new_chat_member.status == "kicked"
+        return Incoming(**base, kind="blocked" if kicked else "unblocked")
     if update.callback_query is not None:
         return Incoming(**base, kind="callback", callback_data=update.callback_query.data or "")
     if update.edited_message is not None:

@@ -80,3 +80,22 @@ async def test_blocked_person_is_marked_unreachable_and_not_retried(world: World
         if c.get("chat_id") == 6003 and c["text"] in "ab"
     ]
     assert len(sends) == 1  # the first 403 dropped the second row without another attempt
+
+
+async def test_blocking_the_bot_is_noticed_before_anything_is_sent(world: World):
+    ani = world.sim.user(6004, first_name="Ani")
+    await world.register(ani, Role.ANGGOTA, bkm="BKM Sukamaju")
+    world.sim.block(6004)  # Telegram tells the bot with a my_chat_member update
+
+    async def unreachable() -> bool:
+        async with world.db.transaction() as s:
+            person = await person_by_telegram(s, 6004)
+            return person is not None and person.unreachable_at is not None
+
+    await eventually(unreachable)
+    world.sim.unblock(6004)
+    await eventually(lambda: _not(unreachable))
+
+
+async def _not(predicate) -> bool:  # type: ignore[no-untyped-def]
+    return not await predicate()
