@@ -71,6 +71,13 @@ COMMANDS: tuple[Command, ...] = (
         "bahasa", "bahasa", "language", N_("Ganti bahasa"), public=True, menu_label=N_("🌐 Bahasa")
     ),
     Command(
+        "privasi",
+        "privasi",
+        "privacy",
+        N_("Lihat atau hapus data pribadi Bapak/Ibu"),
+        menu_label=N_("🔒 Data saya"),
+    ),
+    Command(
         "bantuan",
         "bantuan",
         "help",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from conversations import privacy
 from conversations.router import Routes, core_routes
+
+# Feature modules expose COMMANDS / CALLBACKS / DIALOGS / TEXT_HOOKS tables.
+FEATURES = (privacy,)
 
 
 def build_routes() -> Routes:
     routes = core_routes()
-    # Feature modules expose COMMANDS / CALLBACKS / DIALOGS / TEXT_HOOKS tables.
+    for feature in FEATURES:
+        routes.include(feature)
     return routes

@@ -165,3 +165,25 @@ async def test_bad_input_gets_short_answers(world: World):
     await group.send(user, "/bantuan")
     await user.wait_idle()
     assert "chat pribadi" in group.inbox[-1].plain
+
+
+async def test_person_sees_and_deletes_their_data(world: World):
+    user = world.sim.user(4101, first_name="Lina")
+    await world.register(user, Role.ANGGOTA, bkm="BKM Sukamaju")
+    await user.send("/privasi")
+    await user.press(await user.reply(), "Lihat data saya")
+    await user.wait_idle()
+    shown = user.inbox[-1].plain  # the privacy message, edited to show the data
+    assert "4101" in shown and "Lina" in shown and "Anggota BKM (BKM Sukamaju)" in shown
+    await user.press(None, "Hapus data saya")
+    await user.wait_idle()
+    await user.press(None, "Ya, hapus")
+    await user.wait_idle()
+    assert "sudah dihapus" in user.inbox[-1].plain
+    async with world.db.transaction() as s:
+        person = (await s.exec(select(Person))).one()
+        grants = (await s.exec(select(RoleGrant))).all()
+    assert person.telegram_id is None and person.name == "" and person.deleted_at is not None
+    assert grants == []
+    await user.send("/status")
+    assert "belum terdaftar" in (await user.reply()).plain
