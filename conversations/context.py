@@ -81,9 +81,6 @@ class Context:
     def toast(self, text: str) -> None:
         self.response.toast = text
 
-    def outbox_touched(self) -> None:
-        self.response.outbox_touched = True
-
     # --- dialog state (where the person is in a multi-step flow) ------------------------------
 
     async def start_dialog(self, flow: str, step: str = "", **data: Any) -> Dialog:

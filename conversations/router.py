@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.actors import actor_for, person_by_telegram
 from bot.domain.errors import DomainError
-from bot.domain.outbox import mark_reachable, mark_unreachable
+from bot.domain.outbox import QUEUED_FLAG, mark_reachable, mark_unreachable
 from bot.i18n import Translator
 from bot.ui import Incoming, Response
 from conversations import commands, invite, language, menu, onboarding
@@ -102,6 +102,7 @@ class Router:
                 )
                 await self._dispatch(ctx)
                 response = ctx.response
+                response.outbox_touched = bool(session.info.get(QUEUED_FLAG))
         except DomainError as error:
             # Roll back whatever the handler half-did, then remember the update and explain.
             async with db.transaction() as session:
@@ -186,7 +187,8 @@ class Router:
             ctx.incoming = _as_command(ctx.incoming, parts[1])
             await self._command(ctx)
             return
-        handler = self.routes.callbacks.get(parts[0])
+        # A feature may own a whole prefix ("f") or one verb under a shared prefix ("p:view").
+        handler = self.routes.callbacks.get(":".join(parts[:2])) or self.routes.callbacks.get(parts[0])
         if handler is None:
             ctx.toast(ctx.tr._("Tombol ini sudah tidak berlaku."))
             return

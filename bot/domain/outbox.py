@@ -18,6 +18,7 @@ from bot.ui import Button, Keyboard
 from storage.models import Outbox, OutboxStatus, Person
 
 MAX_ATTEMPTS = 8
+QUEUED_FLAG = "outbox_queued"
 # A row claimed longer ago than this belonged to a sender that died mid-send: send it again.
 # Resending risks one duplicate message; not resending risks losing a status change. A
 # duplicate is the lesser harm, and the window is one HTTP call long.
@@ -63,6 +64,8 @@ def enqueue(
         created_at=clock.now(),
     )
     session.add(row)
+    # The router reads this after commit to wake the sender at once instead of at its next poll.
+    session.info[QUEUED_FLAG] = True
     return row
 
 
@@ -83,6 +86,8 @@ async def claim_due(
         row.status, row.claimed_at = OutboxStatus.SENDING.value, now
         row.attempts += 1
         session.add(row)
+    # The router reads this after commit to wake the sender at once instead of at its next poll.
+    session.info[QUEUED_FLAG] = True
     return rows
 
 
