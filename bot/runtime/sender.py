@@ -20,12 +20,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.domain import outbox
 from bot.domain.clock import Clock
+from bot.runtime.leader import Leadership
 from bot.runtime.render import markup
 from storage.db import Database
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 1.0
+FOLLOWER_RETRY_SECONDS = 5.0
+STOP_GRACE_SECONDS = 5.0
 
 
 class Outcome(Enum):
@@ -51,6 +54,8 @@ class Sender:
         self._chats: dict[int, AsyncLimiter] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._leadership = Leadership(db)
+        self._stopping = False
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -60,14 +65,25 @@ class Sender:
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self) -> None:
-        """Stop after the row in flight (rows are marked one by one, never in bulk)."""
+        """Finish the row in flight, put the rest of the batch back, then stop."""
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            try:
+                await asyncio.wait_for(asyncio.shield(self._task), STOP_GRACE_SECONDS)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+        await self._leadership.release()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
+            if not await self._leadership.is_leader():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), FOLLOWER_RETRY_SECONDS)
+                self._wake.clear()
+                continue
             try:
                 sent_any = await self.drain_once()
             except Exception:
@@ -90,7 +106,7 @@ class Sender:
         for row in rows:
             if row.chat_id in dropped:
                 continue
-            if paused or row.chat_id in held:
+            if paused or self._stopping or row.chat_id in held:
                 async with self.db.transaction() as session:
                     await outbox.release(session, self.clock, row, 0)
                 continue
