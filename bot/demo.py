@@ -108,7 +108,7 @@ async def seed(db: Database) -> None:
                 mitra=await areas.find_mitra(s, p.mitra) if p.mitra else None,
             )
             person = await person_by_telegram(s, p.telegram_id)
-            assert person is not None
+            assert person is not None and person.id is not None
             # Demo people have already agreed to the notice and finished onboarding.
             person.name, person.locale, person.onboarding_step = p.name, p.locale, None
             s.add(person)

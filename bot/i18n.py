@@ -8,9 +8,9 @@ can forget it. Pass `Html(...)` for a value that is already safe markup.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Mapping
-from datetime import date, datetime
 from functools import cache
 from gettext import NullTranslations
 from pathlib import Path
@@ -105,11 +105,11 @@ class Translator:
     def number(self, value: int) -> str:
         return Html(format_decimal(value, locale=_FORMAT_LOCALE[self.locale]))
 
-    def date(self, value: date) -> str:
+    def date(self, value: dt.date) -> str:
         """ "3 Maret 2026" / "3 March 2026"."""
         return Html(format_date(value, "d MMMM y", locale=_FORMAT_LOCALE[self.locale]))
 
-    def datetime(self, value: datetime) -> str:
+    def datetime(self, value: dt.datetime) -> str:
         """ "Senin, 3 Maret 2026, pukul 09.00 WIB" in this person's time zone."""
         zone = ZoneInfo(self.timezone)
         day = format_datetime(
@@ -119,7 +119,7 @@ class Translator:
         zone_name = _TZ_ABBREVIATIONS.get(self.timezone, self.timezone)
         return Html(self._("{day}, pukul {time} {zone}", day=day, time=clock, zone=zone_name))
 
-    def short_datetime(self, value: datetime) -> str:
+    def short_datetime(self, value: dt.datetime) -> str:
         """ "3 Mar 2026 09.00 WIB", for timelines and lists."""
         zone = ZoneInfo(self.timezone)
         text = format_datetime(

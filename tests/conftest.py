@@ -18,7 +18,8 @@ from bot.domain.clock import FrozenClock
 from storage.db import Database, normalise_url, upgrade
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
-TEMPLATE_DB = "paket_test_template"
+# Unique per run, so two test runs on one server do not drop each other's template.
+TEMPLATE_DB = f"paket_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
 
 
 def _pg_dsn(url: str, database: str) -> str:
@@ -28,7 +29,9 @@ def _pg_dsn(url: str, database: str) -> str:
 
 async def _pg_admin(sql: str) -> None:
     assert PG_URL
-    conn = await asyncpg.connect(normalise_url(PG_URL).replace("postgresql+asyncpg://", "postgresql://"))
+    conn = await asyncpg.connect(
+        normalise_url(PG_URL).replace("postgresql+asyncpg://", "postgresql://")
+    )
     try:
         await conn.execute(sql)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import col, func, select
@@ -44,28 +45,33 @@ def _clean_name(value: str, what: str) -> str:
     return name
 
 
-async def _by_name(session: AsyncSession, model: type, name: str) -> object | None:
-    stmt = select(model).where(func.lower(model.name) == " ".join(name.split()).lower())
+Named = TypeVar("Named", Kota, Bkm, Mitra)
+
+
+async def _by_name(session: AsyncSession, model: type[Named], name: str) -> Named | None:
+    """Case- and spacing-insensitive lookup by name: operators type names by hand."""
+    wanted = " ".join(name.split()).lower()
+    stmt = select(model).where(func.lower(col(model.name)) == wanted)
     return (await session.exec(stmt)).first()
 
 
 async def find_kota(session: AsyncSession, name: str) -> Kota:
     kota = await _by_name(session, Kota, name)
-    if not isinstance(kota, Kota):
+    if kota is None:
         raise NotFound("Kota {name} tidak ditemukan.", name=name)
     return kota
 
 
 async def find_bkm(session: AsyncSession, name: str) -> Bkm:
     bkm = await _by_name(session, Bkm, name)
-    if not isinstance(bkm, Bkm):
+    if bkm is None:
         raise NotFound("BKM {name} tidak ditemukan.", name=name)
     return bkm
 
 
 async def find_mitra(session: AsyncSession, name: str) -> Mitra:
     mitra = await _by_name(session, Mitra, name)
-    if not isinstance(mitra, Mitra):
+    if mitra is None:
         raise NotFound("Mitra {name} tidak ditemukan.", name=name)
     return mitra
 

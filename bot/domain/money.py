@@ -1,8 +1,10 @@
 """What people type for money, counts and dates, turned into exact values (or a friendly refusal).
 
 Rupiah have no decimals. Indonesian writing uses the dot for thousands and the comma for
-decimals ("Rp15.000.000,00", "1,5 juta"); people also write "1.5 juta" and "15jt", so a dot
-followed by exactly three digits is a thousands separator and any other dot is a decimal point.
+decimals ("Rp15.000.000,00", "1,5 juta"), but people also write "1.5 juta" and "15,000". So:
+before a multiplier word (ribu, juta, miliar/M) one separator is a decimal point; without one,
+groups of three digits are thousands (either separator) and a final ",00" is sen. A result that
+is not a whole rupiah is refused.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ MAX_RUPIAH = 1_000_000_000_000
 MONEY_HINT = N_("Mohon tulis jumlah dalam rupiah, misalnya 15 juta atau 15.000.000.")
 MONEY_NEGATIVE = N_("Jumlah tidak boleh negatif. Mohon tulis misalnya 15 juta atau 15.000.000.")
 MONEY_ZERO = N_("Jumlah harus lebih dari nol. Mohon tulis misalnya 15 juta atau 15.000.000.")
-MONEY_TOO_BIG = N_("Jumlah itu terlalu besar. Mohon periksa lagi, misalnya 15 juta atau 15.000.000.")
+MONEY_TOO_BIG = N_(
+    "Jumlah itu terlalu besar. Mohon periksa lagi, misalnya 15 juta atau 15.000.000."
+)
 COUNT_HINT = N_("Mohon tulis angka bulat saja, misalnya 120.")
 COUNT_NEGATIVE = N_("Jumlah tidak boleh negatif. Mohon tulis angka bulat, misalnya 120.")
 COUNT_TOO_SMALL = N_("Jumlah paling sedikit {min}.")

@@ -226,6 +226,7 @@ async def give_consent(
     notice_version: str,
 ) -> Person:
     """A pre-registered person (granted a role from the CLI) agrees to the notice."""
+    assert person.id is not None
     if not await has_consent(session, person):
         session.add(
             Consent(

@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.i18n import Translator
+from bot.i18n import Translator, normalise_locale
 from bot.runtime.render import send_replies
 from bot.runtime.updates import to_incoming
 
@@ -48,7 +48,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user
-    tr = Translator(user.language_code if user else None)
+    tr = Translator(normalise_locale(user.language_code if user else None))
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer()

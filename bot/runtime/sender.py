@@ -157,7 +157,7 @@ class Sender:
                 await outbox.mark_retry(
                     session, self.clock, row, str(error), min(2**row.attempts, 300)
                 )
-            return
+            return Outcome.HOLD_CHAT
         assert row.id is not None
         async with self.db.transaction() as session:
             await outbox.mark_sent(session, self.clock, row.id, message.message_id)

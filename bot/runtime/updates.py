@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Message, MessageEntity, Update
 
 from bot.ui import FileRef, Incoming
@@ -13,30 +15,29 @@ def to_incoming(update: Update, bot_username: str) -> Incoming | None:
     chat = update.effective_chat
     if user is None or chat is None or user.is_bot:
         return None
-    base = {
-        "update_id": update.update_id,
-        "user_id": user.id,
-        "chat_id": chat.id,
-        "first_name": user.first_name or "",
-        "last_name": user.last_name or "",
-        "language_code": user.language_code,
-        "private": chat.type == chat.PRIVATE,
-    }
+    base = Incoming(
+        update_id=update.update_id,
+        user_id=user.id,
+        chat_id=chat.id,
+        first_name=user.first_name or "",
+        last_name=user.last_name or "",
+        language_code=user.language_code,
+        private=chat.type == chat.PRIVATE,
+    )
     member = update.my_chat_member
     if member is not None and chat.type == chat.PRIVATE:
         kicked = member.new_chat_member.status == "kicked"
-        return Incoming(**base, kind="blocked" if kicked else "unblocked")
+        return replace(base, kind="blocked" if kicked else "unblocked")
     if update.callback_query is not None:
-        return Incoming(**base, kind="callback", callback_data=update.callback_query.data or "")
+        return replace(base, kind="callback", callback_data=update.callback_query.data or "")
     if update.edited_message is not None:
-        return Incoming(**base, kind="edited")
-    message = update.message
-    if message is None:
+        return replace(base, kind="edited")
+    if update.message is None:
         return None
-    return Incoming(**base, **_message_fields(message, bot_username))
+    return _from_message(base, update.message, bot_username)
 
 
-def _message_fields(message: Message, bot_username: str) -> dict[str, object]:
+def _from_message(base: Incoming, message: Message, bot_username: str) -> Incoming:
     text = message.text or ""
     entities = message.entities or ()
     if text.startswith("/") and any(
@@ -45,24 +46,21 @@ def _message_fields(message: Message, bot_username: str) -> dict[str, object]:
         head, *args = text.split()
         name, _, target = head[1:].partition("@")
         if target and target.lower() != bot_username.lower():
-            return {"kind": "other"}  # a command for another bot in a group
-        return {"kind": "command", "command": name.lower(), "args": tuple(args), "text": text}
+            return replace(base, kind="other")  # a command for another bot in a group
+        return replace(base, kind="command", command=name.lower(), args=tuple(args), text=text)
     if message.text is not None:
-        return {"kind": "text", "text": text}
+        return replace(base, kind="text", text=text)
     if message.contact is not None:
-        return {"kind": "contact", "phone": message.contact.phone_number}
+        return replace(base, kind="contact", phone=message.contact.phone_number)
     if message.location is not None:
-        return {
-            "kind": "location",
-            "latitude": message.location.latitude,
-            "longitude": message.location.longitude,
-        }
+        loc = message.location
+        return replace(base, kind="location", latitude=loc.latitude, longitude=loc.longitude)
     if message.photo:
         biggest = message.photo[-1]
         ref = FileRef(biggest.file_id, "photo", None, "image/jpeg", biggest.file_size)
-        return {"kind": "file", "file": ref, "text": message.caption or ""}
+        return replace(base, kind="file", file=ref, text=message.caption or "")
     if message.document is not None:
         doc = message.document
         ref = FileRef(doc.file_id, "document", doc.file_name, doc.mime_type, doc.file_size)
-        return {"kind": "file", "file": ref, "text": message.caption or ""}
-    return {"kind": "other"}
+        return replace(base, kind="file", file=ref, text=message.caption or "")
+    return replace(base, kind="other")

@@ -1,0 +1,138 @@
+"""Finding proposals: the /status list, one proposal by code, codes inside free text, queues."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.actors import Actor
+from bot.domain.errors import NotFound
+from bot.domain.proposals import access
+from bot.domain.proposals.lifecycle import (
+    AWAITING_FASILITATOR,
+    MITRA_MAY_ANSWER,
+    ProposalStatus,
+)
+from bot.domain.proposals.views import ProposalSummary, ProposalView, build_view, summary_of
+from storage.models import Bkm, Proposal, ProposalPartner, Role
+
+MAX_PER_PAGE = 20
+# "PKT-2026-0042", also typed "pkt 2026 42" or with the dash a phone turned into "–".
+_CODE = re.compile(r"\bpkt[\s\-–—_]?(\d{4})[\s\-–—_]?(\d{1,6})\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Page:
+    items: tuple[ProposalSummary, ...]
+    page: int  # 1-based
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def find_codes(text: str) -> list[str]:
+    """Tracking codes mentioned in free text, normalised ("PKT-2026-0042"), each once, in order."""
+    codes: list[str] = []
+    for year, number in _CODE.findall(text or ""):
+        code = f"PKT-{year}-{int(number):04d}"
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def normalise_code(code: str) -> str:
+    """ "pkt-2026-42" → "PKT-2026-0042"; anything else upper-cased as typed."""
+    found = find_codes(code)
+    return found[0] if found else code.strip().upper()
+
+
+async def _summaries(
+    session: AsyncSession, rows: Sequence[Proposal]
+) -> tuple[ProposalSummary, ...]:
+    names: dict[int, str] = {}
+    for proposal in rows:
+        if proposal.bkm_id not in names:
+            names[proposal.bkm_id] = (await session.get_one(Bkm, proposal.bkm_id)).name
+    return tuple(summary_of(p, names[p.bkm_id]) for p in rows)
+
+
+async def visible_proposals(
+    session: AsyncSession, actor: Actor, *, page: int = 1, per_page: int = 5
+) -> Page:
+    """The proposals `actor` may see, newest first, one page at a time."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    where = access.visibility_filter(actor)
+    total = (await session.exec(select(func.count()).select_from(Proposal).where(where))).one()
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    stmt = (
+        select(Proposal)
+        .where(where)
+        .order_by(col(Proposal.id).desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    rows = (await session.exec(stmt)).all()
+    return Page(await _summaries(session, rows), page, per_page, total)
+
+
+async def get_view(session: AsyncSession, actor: Actor, code: str) -> ProposalView:
+    """One proposal by tracking code; NotFound alike for an unknown code and a hidden one."""
+    wanted = normalise_code(code)
+    proposal = (await session.exec(select(Proposal).where(Proposal.code == wanted))).first()
+    if proposal is None or not await access.can_see(session, actor, proposal):
+        raise NotFound(access.NOT_FOUND, code=wanted)
+    return await build_view(session, actor, proposal)
+
+
+async def view_by_id(session: AsyncSession, actor: Actor, proposal_id: int) -> ProposalView:
+    """One proposal by id (drafts have no code yet); NotFound when hidden or unknown."""
+    return await build_view(session, actor, await access.load_visible(session, actor, proposal_id))
+
+
+async def _queue(
+    session: AsyncSession, where: ColumnElement[bool], statuses: Sequence[ProposalStatus]
+) -> list[ProposalSummary]:
+    stmt = (
+        select(Proposal)
+        .where(where, col(Proposal.status).in_([s.value for s in statuses]))
+        .order_by(col(Proposal.submitted_at), col(Proposal.id))
+    )
+    return list(await _summaries(session, (await session.exec(stmt)).all()))
+
+
+async def review_queue(session: AsyncSession, actor: Actor) -> list[ProposalSummary]:
+    """What waits for this fasilitator in their kota(s), oldest submission first."""
+    if actor.is_admin:
+        return await _queue(session, col(Proposal.id).is_not(None), AWAITING_FASILITATOR)
+    kotas = actor.kota_ids(Role.FASILITATOR)
+    return await _queue(session, col(Proposal.kota_id).in_(kotas), AWAITING_FASILITATOR)
+
+
+async def mitra_queue(session: AsyncSession, actor: Actor) -> list[ProposalSummary]:
+    """Proposals channelled to this person's mitra that still wait for their answer."""
+    unanswered = (
+        select(ProposalPartner.id)
+        .where(
+            col(ProposalPartner.proposal_id) == col(Proposal.id),
+            col(ProposalPartner.mitra_id).in_(actor.mitra_ids()),
+            col(ProposalPartner.answer).is_(None),
+        )
+        .exists()
+    )
+    return await _queue(session, unanswered, MITRA_MAY_ANSWER)

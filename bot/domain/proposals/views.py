@@ -1,0 +1,223 @@
+"""Plain views of a proposal for the chat layer: a list line, and everything about one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.actors import Actor
+from bot.domain.proposals import access, form_store
+from bot.domain.proposals.form import position
+from bot.domain.proposals.lifecycle import (
+    EDITABLE,
+    Action,
+    ProposalStatus,
+    allowed_actions,
+    status_label,
+)
+from bot.domain.proposals.steps import FUNDING_FIELDS, STEPS_BY_NAME, choice_label, funding_gap
+from storage.models import (
+    Bkm,
+    Kelurahan,
+    Kota,
+    Mitra,
+    Proposal,
+    ProposalAttachment,
+    ProposalEvent,
+)
+
+
+@dataclass(frozen=True)
+class ProposalSummary:
+    """One line of a list: code, title and plain status."""
+
+    id: int
+    code: str | None
+    judul: str | None
+    status: ProposalStatus
+    status_label: str  # msgid
+    bkm_name: str
+    version: int
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class FundingLine:
+    field: str
+    label: str  # msgid
+    amount: int | None
+
+
+@dataclass(frozen=True)
+class PartnerView:
+    mitra_id: int
+    name: str
+    kind: str
+    answer: str | None  # None (waiting) | "pledged" | "declined"
+    pledged_amount: int | None
+    note: str | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime | None
+    kind: str  # "created" | "status" | "tranche" | "partner"
+    from_status: str | None
+    to_status: str
+    status_label: str  # msgid of `to_status`
+    version: int
+    actor_label: str  # role:organisation, never a person's name
+    note: str | None
+    amount: int | None
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: int
+    kind: str
+    file_id: str
+    file_name: str | None
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """Everything about one proposal that the viewer may see, and what they may do now."""
+
+    id: int
+    code: str | None
+    status: ProposalStatus
+    status_label: str
+    version: int
+    step: str  # where the form stands (drafts and revisions)
+    bkm_name: str
+    kota_name: str
+    kelurahan_name: str
+    timezone: str
+    judul: str | None
+    jenis: str | None
+    jenis_label: str | None
+    komponen: str | None
+    komponen_label: str | None
+    uraian: str | None
+    rw: str | None
+    rt: str | None
+    latitude: float | None
+    longitude: float | None
+    kk: int | None
+    kk_miskin: int | None
+    perempuan: int | None
+    anggaran_total: int | None
+    funding: tuple[FundingLine, ...]
+    funding_gap: int
+    swadaya_hok: int | None
+    jadwal_mulai: date | None
+    jadwal_selesai: date | None
+    ksm_pelaksana: str | None
+    approved_amount: int | None
+    disbursed_amount: int
+    submitted_at: datetime | None
+    partners: tuple[PartnerView, ...]
+    timeline: tuple[TimelineEntry, ...]
+    attachments: tuple[AttachmentView, ...]
+    actions: tuple[Action, ...]
+    editable: bool
+
+
+def summary_of(proposal: Proposal, bkm_name: str) -> ProposalSummary:
+    """The list line of a proposal."""
+    assert proposal.id is not None
+    return ProposalSummary(
+        id=proposal.id, code=proposal.code, judul=proposal.judul,
+        status=ProposalStatus(proposal.status), status_label=status_label(proposal.status),
+        bkm_name=bkm_name, version=proposal.version, submitted_at=proposal.submitted_at,
+    )  # fmt: skip
+
+
+def event_kind(event: ProposalEvent) -> str:
+    """Tell the kinds of timeline lines apart (see the report: a `kind` column would be clearer)."""
+    if event.from_status is None:
+        return "created"
+    if event.from_status == event.to_status and event.actor_label.startswith("mitra:"):
+        return "partner"
+    disbursing = event.to_status == ProposalStatus.DISBURSED.value or (
+        event.from_status == event.to_status == ProposalStatus.IN_PROGRESS.value
+    )
+    return "tranche" if disbursing and event.amount is not None else "status"
+
+
+async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) -> ProposalView:
+    """The view of a proposal the caller has already checked `actor` may see."""
+    assert proposal.id is not None
+    bkm = await session.get_one(Bkm, proposal.bkm_id)
+    kota = await session.get_one(Kota, proposal.kota_id)
+    kelurahan = await session.get_one(Kelurahan, bkm.kelurahan_id)
+    return ProposalView(
+        id=proposal.id, code=proposal.code, status=ProposalStatus(proposal.status),
+        status_label=status_label(proposal.status), version=proposal.version,
+        step=position(proposal).name, bkm_name=bkm.name, kota_name=kota.name,
+        kelurahan_name=kelurahan.name, timezone=kota.timezone,
+        judul=proposal.judul, jenis=proposal.jenis,
+        jenis_label=choice_label("jenis", proposal.jenis), komponen=proposal.komponen,
+        komponen_label=choice_label("komponen", proposal.komponen), uraian=proposal.uraian,
+        rw=proposal.rw, rt=proposal.rt, latitude=proposal.latitude,
+        longitude=proposal.longitude, kk=proposal.kk, kk_miskin=proposal.kk_miskin,
+        perempuan=proposal.perempuan, anggaran_total=proposal.anggaran_total,
+        funding=tuple(
+            FundingLine(f, STEPS_BY_NAME[f].label, getattr(proposal, f)) for f in FUNDING_FIELDS
+        ),
+        funding_gap=funding_gap(proposal), swadaya_hok=proposal.swadaya_hok,
+        jadwal_mulai=proposal.jadwal_mulai, jadwal_selesai=proposal.jadwal_selesai,
+        ksm_pelaksana=proposal.ksm_pelaksana, approved_amount=proposal.approved_amount,
+        disbursed_amount=proposal.disbursed_amount, submitted_at=proposal.submitted_at,
+        partners=await _partners(session, proposal.id),
+        timeline=await _timeline(session, proposal.id),
+        attachments=await _attachments(session, proposal.id),
+        actions=allowed_actions(proposal, actor),
+        editable=ProposalStatus(proposal.status) in EDITABLE and access.may_edit(actor, proposal),
+    )  # fmt: skip
+
+
+async def _partners(session: AsyncSession, proposal_id: int) -> tuple[PartnerView, ...]:
+    views = []
+    for row in await form_store.partners(session, proposal_id):
+        mitra = await session.get_one(Mitra, row.mitra_id)
+        views.append(
+            PartnerView(
+                mitra_id=row.mitra_id, name=mitra.name, kind=mitra.kind, answer=row.answer,
+                pledged_amount=row.pledged_amount, note=row.note, answered_at=row.answered_at,
+            )
+        )  # fmt: skip
+    return tuple(views)
+
+
+async def _timeline(session: AsyncSession, proposal_id: int) -> tuple[TimelineEntry, ...]:
+    stmt = (
+        select(ProposalEvent)
+        .where(ProposalEvent.proposal_id == proposal_id)
+        .order_by(col(ProposalEvent.id))
+    )
+    return tuple(
+        TimelineEntry(
+            at=e.at, kind=event_kind(e), from_status=e.from_status, to_status=e.to_status,
+            status_label=status_label(e.to_status), version=e.version,
+            actor_label=e.actor_label, note=e.note, amount=e.amount,
+        )
+        for e in (await session.exec(stmt)).all()
+    )  # fmt: skip
+
+
+async def _attachments(session: AsyncSession, proposal_id: int) -> tuple[AttachmentView, ...]:
+    stmt = (
+        select(ProposalAttachment)
+        .where(ProposalAttachment.proposal_id == proposal_id)
+        .order_by(col(ProposalAttachment.id))
+    )
+    return tuple(
+        AttachmentView(a.id, a.kind, a.file_id, a.file_name)
+        for a in (await session.exec(stmt)).all()
+        if a.id is not None
+    )
