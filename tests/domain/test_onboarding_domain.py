@@ -14,10 +14,18 @@ from tests.conftest import RECENT_ASSESSMENT
 
 async def _seed(db, clock):
     async with db.transaction() as s:
-        await areas.add_kota(s, clock, SYSTEM, name="Bandung", province="Jawa Barat", timezone="Asia/Jakarta")
+        await areas.add_kota(
+            s, clock, SYSTEM, name="Bandung", province="Jawa Barat", timezone="Asia/Jakarta"
+        )
         await areas.add_bkm(
-            s, clock, SYSTEM, name="BKM Sukamaju", kota="Bandung", kelurahan="Sukamaju",
-            level="berdaya", assessed_on=RECENT_ASSESSMENT,
+            s,
+            clock,
+            SYSTEM,
+            name="BKM Sukamaju",
+            kota="Bandung",
+            kelurahan="Sukamaju",
+            level="berdaya",
+            assessed_on=RECENT_ASSESSMENT,
         )
         await areas.add_kota(s, clock, SYSTEM, name="Makassar", timezone="Asia/Makassar")
         await areas.add_bkm(s, clock, SYSTEM, name="BKM Lain", kota="Makassar", kelurahan="Lain")
@@ -32,8 +40,13 @@ async def test_invite_redeemed_once_gives_role_and_consent(db, clock):
     for _ in range(2):  # a repeated update must change nothing
         async with db.transaction() as s:
             person, _inv = await people.register_with_invite(
-                s, clock, telegram_id=77, name="Siti <Aminah>", language_code="en-US",
-                token=token, notice_version="v1",
+                s,
+                clock,
+                telegram_id=77,
+                name="Siti <Aminah>",
+                language_code="en-US",
+                token=token,
+                notice_version="v1",
             )
     async with db.transaction() as s:
         grants = (await s.exec(select(RoleGrant))).all()
@@ -58,7 +71,9 @@ async def test_used_expired_and_unknown_tokens_are_refused(db, clock):
             await invites.valid_invite(s, clock, token)
         with pytest.raises(NotFound):
             await invites.valid_invite(s, clock, "nope")
-        token2 = (await invites.create_invite(s, clock, SYSTEM, role=Role.ANGGOTA, bkm=bkm, valid_days=1)).token
+        token2 = (
+            await invites.create_invite(s, clock, SYSTEM, role=Role.ANGGOTA, bkm=bkm, valid_days=1)
+        ).token
     clock.advance(days=2)
     async with db.transaction() as s:
         with pytest.raises(InvalidInput, match="kedaluwarsa"):
@@ -70,9 +85,17 @@ async def test_koordinator_invites_only_members_of_own_bkm(db, clock):
     async with db.transaction() as s:
         bkm = await areas.find_bkm(s, "BKM Sukamaju")
         other = await areas.find_bkm(s, "BKM Lain")
-        token = (await invites.create_invite(s, clock, SYSTEM, role=Role.KOORDINATOR, bkm=bkm)).token
+        token = (
+            await invites.create_invite(s, clock, SYSTEM, role=Role.KOORDINATOR, bkm=bkm)
+        ).token
         person, _ = await people.register_with_invite(
-            s, clock, telegram_id=5, name="Budi", language_code="id", token=token, notice_version="v1"
+            s,
+            clock,
+            telegram_id=5,
+            name="Budi",
+            language_code="id",
+            token=token,
+            notice_version="v1",
         )
         koordinator = await actor_for(s, person)
         await invites.create_invite(s, clock, koordinator, role=Role.ANGGOTA, bkm=bkm)
