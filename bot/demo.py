@@ -10,22 +10,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import select
 
 from bot.config import Settings
-from bot.domain import areas, people
+from bot.domain import areas, invites, people
 from bot.domain.actors import SYSTEM, person_by_telegram
 from bot.domain.clock import SystemClock
 from bot.runtime.app import BotProcess
 from bot.simulator import SimMessage, Simulator, SimUser
 from storage.db import Database, upgrade
-from storage.models import Consent, Kota, Role
+from storage.models import Consent, Invite, Kota, Role
 
 DEMO_TOKEN = "100000:DEMO-token-not-secret"
 DEMO_DATABASE = "sqlite:///data/demo.db"
+NEWCOMER_TOKEN = "demo-undangan-anggota"
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,26 @@ async def seed(db: Database) -> None:
                     person_id=person.id, notice_version="demo", decision="given", at=clock.now()
                 )
             )
+
+
+async def newcomer_invite(db: Database) -> str:
+    """A standing invite for the demo newcomer, so onboarding can be tried from /start."""
+    clock = SystemClock()
+    async with db.transaction() as s:
+        existing = (await s.exec(select(Invite).where(Invite.token == NEWCOMER_TOKEN))).first()
+        if existing is None:
+            bkm = await areas.find_bkm(s, "BKM Sukamaju")
+            invite = await invites.create_invite(
+                s,
+                clock,
+                SYSTEM,
+                role=Role.ANGGOTA,
+                bkm=bkm,
+                valid_days=365,
+                max_uses=invites.MAX_USES,
+            )
+            invite.token = NEWCOMER_TOKEN
+    return NEWCOMER_TOKEN
 
 
 def _print_message(who: str, message: SimMessage) -> None:
@@ -213,8 +235,14 @@ async def _demo(settings: Settings) -> None:
     await asyncio.to_thread(upgrade, database_url)
     db = Database(database_url)
     await seed(db)
+    token = await newcomer_invite(db)
     await db.dispose()
-    async with Simulator(token=DEMO_TOKEN, bot_username="paket_demo_bot") as sim:
+    # Update ids keep rising across demo runs, as Telegram's do: the demo database remembers
+    # the ids it handled and would ignore a simulator that counted from 1 again.
+    first_update_id = int(time.time() * 100)
+    async with Simulator(
+        token=DEMO_TOKEN, bot_username="paket_demo_bot", first_update_id=first_update_id
+    ) as sim:
         demo_settings = settings.model_copy(
             update={
                 "telegram_bot_token": DEMO_TOKEN,
@@ -230,6 +258,7 @@ async def _demo(settings: Settings) -> None:
         terminal = Terminal(sim)
         print("PAKET Bot demo — the real bot, talking to a local Telegram simulator at " + sim.url)
         print(HELP)
+        print(f"To try onboarding: `:as baru`, then `/start {token}`.")
         try:
             while True:
                 line = await _read_line(f"\n[{terminal.current}] > ")

@@ -13,11 +13,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from types import ModuleType
 
+from sqlalchemy import delete
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.actors import actor_for, person_by_telegram
+from bot.domain.clock import Clock
 from bot.domain.errors import DomainError
 from bot.domain.outbox import QUEUED_FLAG, mark_reachable, mark_unreachable
 from bot.i18n import Translator
@@ -28,6 +32,7 @@ from conversations.errors import reply_error
 from storage.models import Dialog, ProcessedUpdate
 
 log = logging.getLogger(__name__)
+UPDATE_MEMORY = timedelta(hours=48)
 
 Handler = Callable[[Context], Awaitable[None]]
 CallbackHandler = Callable[[Context, list[str]], Awaitable[None]]
@@ -188,7 +193,9 @@ class Router:
             await self._command(ctx)
             return
         # A feature may own a whole prefix ("f") or one verb under a shared prefix ("p:view").
-        handler = self.routes.callbacks.get(":".join(parts[:2])) or self.routes.callbacks.get(parts[0])
+        handler = self.routes.callbacks.get(":".join(parts[:2])) or self.routes.callbacks.get(
+            parts[0]
+        )
         if handler is None:
             ctx.toast(ctx.tr._("Tombol ini sudah tidak berlaku."))
             return
@@ -238,6 +245,12 @@ async def _membership_changed(ctx: Context) -> None:
     if ctx.incoming.kind == "blocked":
         await mark_unreachable(ctx.session, ctx.clock, ctx.incoming.chat_id, "blocked the bot")
     # "unblocked": _context() already marked the person reachable.
+
+
+async def forget_old_updates(session: AsyncSession, clock: Clock) -> None:
+    """Telegram keeps an update for 24 hours at most: older ids can never come back."""
+    cutoff = clock.now() - UPDATE_MEMORY
+    await session.exec(delete(ProcessedUpdate).where(col(ProcessedUpdate.at) < cutoff))  # type: ignore[call-overload]
 
 
 def _as_command(incoming: Incoming, name: str) -> Incoming:

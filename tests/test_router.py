@@ -66,3 +66,18 @@ async def test_a_domain_error_rolls_back_but_remembers_the_update(db, clock):
     async with db.transaction() as s:
         assert (await s.exec(select(func.count()).select_from(Person))).one() == 0
         assert await s.get(ProcessedUpdate, 600) is not None
+
+
+async def test_update_ids_older_than_telegram_keeps_them_are_forgotten(db, clock):
+    from conversations.router import forget_old_updates
+
+    async with db.transaction() as s:
+        s.add(ProcessedUpdate(update_id=1, at=clock.now()))
+    clock.advance(hours=49)
+    async with db.transaction() as s:
+        s.add(ProcessedUpdate(update_id=2, at=clock.now()))
+    async with db.transaction() as s:
+        await forget_old_updates(s, clock)
+    async with db.transaction() as s:
+        assert await s.get(ProcessedUpdate, 1) is None
+        assert await s.get(ProcessedUpdate, 2) is not None

@@ -21,7 +21,7 @@ from bot.runtime.sender import Sender
 from conversations import commands
 from conversations.context import ChatSettings, Services
 from conversations.features import build_routes
-from conversations.router import Router
+from conversations.router import Router, forget_old_updates
 from storage.db import Database, upgrade
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
     runtime: Runtime = application.bot_data["runtime"]
     runtime.services.chat = replace(runtime.services.chat, bot_username=application.bot.username)
     await set_commands(application)
+    async with runtime.services.db.transaction() as session:
+        await forget_old_updates(session, runtime.services.clock)
     runtime.sender = Sender(runtime.services.db, runtime.services.clock, application.bot)
     runtime.services.wake_sender = runtime.sender.wake
     runtime.sender.start()
