@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from bot.config import Settings
+from bot.demo_data import seed_proposals
 from bot.domain import areas, invites, people
 from bot.domain.actors import SYSTEM, person_by_telegram
 from bot.domain.clock import SystemClock
@@ -171,6 +172,9 @@ class Terminal:
             for p in (*PEOPLE, NEWCOMER)
         }
         self.current = "siti"
+        for key, user in self.users.items():
+            # The seeded people have used the bot before, so it may write to them first.
+            user.chat.known = key != NEWCOMER.key
 
     @property
     def user(self) -> SimUser:
@@ -236,6 +240,9 @@ async def _demo(settings: Settings) -> None:
     db = Database(database_url)
     await seed(db)
     token = await newcomer_invite(db)
+    await seed_proposals(
+        db, SystemClock(), koordinator=PEOPLE[0].telegram_id, fasilitator=PEOPLE[2].telegram_id
+    )
     await db.dispose()
     # Update ids keep rising across demo runs, as Telegram's do: the demo database remembers
     # the ids it handled and would ignore a simulator that counted from 1 again.

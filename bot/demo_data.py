@@ -1,0 +1,86 @@
+"""Sample proposals for the demo, made through the same use cases a person would trigger."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain import areas
+from bot.domain.actors import Actor, actor_for, person_by_telegram
+from bot.domain.clock import Clock
+from bot.domain.proposals import form, review, submit
+from storage.db import Database
+from storage.models import Proposal
+
+ROAD = {
+    "judul": "Perbaikan jalan lingkungan RW 05",
+    "jenis": "lingkungan",
+    "komponen": "jalan",
+    "uraian": "Memperbaiki jalan setapak 200 meter yang rusak dan tergenang saat hujan.",
+    "rw": "05",
+    "rt": "02",
+    "kk": "120",
+    "kk_miskin": "45",
+    "perempuan": "210",
+    "anggaran_total": "15 juta",
+    "dana_swadaya_tunai": "1 juta",
+    "swadaya_hok": "30",
+    "dana_blm": "10 juta",
+    "dana_apbd_kota": "4 juta",
+    "jadwal_mulai": "1/2/2027",
+    "jadwal_selesai": "30 April 2027",
+    "ksm_pelaksana": "KSM Maju Bersama",
+}
+TRAINING = ROAD | {
+    "judul": "Pelatihan menjahit untuk ibu rumah tangga",
+    "jenis": "ekonomi",
+    "komponen": "latih_usaha",
+    "uraian": "Pelatihan menjahit 3 bulan bagi 25 ibu dari keluarga miskin, dengan modal alat.",
+    "anggaran_total": "8 juta",
+    "dana_swadaya_tunai": "500 ribu",
+    "dana_blm": "7,5 juta",
+    "dana_apbd_kota": "0",
+}
+
+
+async def _actor(session: AsyncSession, telegram_id: int) -> Actor:
+    person = await person_by_telegram(session, telegram_id)
+    assert person is not None
+    return await actor_for(session, person)
+
+
+async def _fill(
+    session: AsyncSession, clock: Clock, author: Actor, answers: dict[str, object]
+) -> int:
+    """Answer every question the form asks (skipping what `answers` leaves out)."""
+    proposal = await form.start_or_resume_draft(session, clock, author)
+    assert proposal.id is not None
+    mitra = [m.id for m in await areas.list_mitra(session, proposal.kota_id)]
+    for _ in range(40):
+        where = form.position(proposal)
+        if where.step is None:
+            return proposal.id
+        name = where.step.name
+        value = mitra if name == "mitra" else answers.get(name)
+        if value is None:
+            proposal = await form.skip_step(session, clock, author, proposal.id, step=name)
+        else:
+            proposal = await form.answer_step(
+                session, clock, author, proposal.id, step=name, value=value
+            )
+    raise RuntimeError("the demo form never reached its summary")
+
+
+async def seed_proposals(db: Database, clock: Clock, *, koordinator: int, fasilitator: int) -> None:
+    """One proposal under review and one approved, unless the demo already has proposals."""
+    async with db.transaction() as s:
+        if (await s.exec(select(Proposal))).first() is not None:
+            return
+        author, reviewer = await _actor(s, koordinator), await _actor(s, fasilitator)
+        road = await _fill(s, clock, author, ROAD)
+        await submit.submit(s, clock, author, road)
+        training = await _fill(s, clock, author, TRAINING)
+        await submit.submit(s, clock, author, training)
+        await review.check(s, clock, reviewer, training)
+        await review.complete(s, clock, reviewer, training)
+        await review.approve(s, clock, reviewer, training, amount=7_500_000)
