@@ -78,3 +78,19 @@ async def test_command_menu_is_set_per_language(world: World):
     assert "bantuan" in indonesian and "usulan" in indonesian
     assert "help" in english and "propose" in english
     assert [c["command"] for c in commands[("default", "")]] == indonesian
+
+
+async def test_an_unexpected_failure_gets_a_friendly_answer_and_nothing_half_stored(world: World):
+    async def broken(ctx) -> None:  # type: ignore[no-untyped-def]
+        await ctx.start_dialog("broken")  # a write that must be rolled back
+        raise RuntimeError("database exploded: SELECT * FROM secrets")
+
+    world.bot.runtime.router.routes.commands["bantuan"] = broken
+    user = world.sim.user(7003, first_name="Eko")
+    await user.send("/bantuan")
+    answer = (await user.reply()).plain
+    assert "terjadi gangguan" in answer and "exploded" not in answer and "Traceback" not in answer
+    async with world.db.transaction() as s:
+        from storage.models import Dialog
+
+        assert (await s.exec(select(Dialog))).all() == []
