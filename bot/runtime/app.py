@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import Application, TypeHandler
@@ -106,6 +107,19 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
             await application.bot.set_my_commands(listed, scope=BotCommandScopeDefault())
 
 
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where to listen and what to tell Telegram; empty when the bot should long-poll."""
+    if not (settings.webhook_url and settings.webhook_secret):
+        return {}
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": WEBHOOK_PATH,
+        "webhook_url": settings.webhook_url + "/" + WEBHOOK_PATH,
+        "secret_token": settings.webhook_secret.get_secret_value(),
+    }
+
+
 class BotProcess:
     """Run the bot inside an existing event loop (tests and the demo); `run()` is for production."""
 
@@ -124,16 +138,9 @@ class BotProcess:
         await _on_start(app)
         await app.start()
         assert app.updater is not None
-        settings = self.settings
-        if settings.webhook_url and settings.webhook_secret:
-            await app.updater.start_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=WEBHOOK_PATH,
-                webhook_url=settings.webhook_url + "/" + WEBHOOK_PATH,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=Update.ALL_TYPES,
-            )
+        webhook = webhook_options(self.settings)
+        if webhook:
+            await app.updater.start_webhook(**webhook, allowed_updates=Update.ALL_TYPES)
         else:
             await app.updater.start_polling(
                 poll_interval=0, timeout=2, allowed_updates=Update.ALL_TYPES
@@ -158,15 +165,8 @@ def run(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     upgrade(settings.database_url)
     application = build_application(settings, Database(settings.database_url), SystemClock())
-    if settings.webhook_url:
-        assert settings.webhook_secret is not None
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=WEBHOOK_PATH,
-            webhook_url=settings.webhook_url + "/" + WEBHOOK_PATH,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-        )
+    webhook = webhook_options(settings)
+    if webhook:
+        application.run_webhook(**webhook, allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT)
