@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from conversations import privacy
+from conversations import (
+    privacy,
+    proposal_actions,
+    proposal_form,
+    proposal_review,
+    proposal_status,
+)
 from conversations.router import Routes, core_routes
 
 # Feature modules expose COMMANDS / CALLBACKS / DIALOGS / TEXT_HOOKS tables.
-FEATURES = (privacy,)
+FEATURES = (privacy, proposal_form, proposal_status, proposal_review, proposal_actions)
 
 
 def build_routes() -> Routes:
