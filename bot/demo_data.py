@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -12,7 +14,7 @@ from bot.domain.proposals import form, review, submit
 from storage.db import Database
 from storage.models import Proposal
 
-ROAD = {
+ROAD: dict[str, object] = {
     "judul": "Perbaikan jalan lingkungan RW 05",
     "jenis": "lingkungan",
     "komponen": "jalan",
@@ -31,7 +33,7 @@ ROAD = {
     "jadwal_selesai": "30 April 2027",
     "ksm_pelaksana": "KSM Maju Bersama",
 }
-TRAINING = ROAD | {
+TRAINING: dict[str, object] = ROAD | {
     "judul": "Pelatihan menjahit untuk ibu rumah tangga",
     "jenis": "ekonomi",
     "komponen": "latih_usaha",
@@ -50,23 +52,24 @@ async def _actor(session: AsyncSession, telegram_id: int) -> Actor:
 
 
 async def _fill(
-    session: AsyncSession, clock: Clock, author: Actor, answers: dict[str, object]
+    session: AsyncSession, clock: Clock, author: Actor, answers: Mapping[str, object]
 ) -> int:
     """Answer every question the form asks (skipping what `answers` leaves out)."""
     proposal = await form.start_or_resume_draft(session, clock, author)
-    assert proposal.id is not None
+    proposal_id = proposal.id
+    assert proposal_id is not None
     mitra = [m.id for m in await areas.list_mitra(session, proposal.kota_id)]
     for _ in range(40):
         where = form.position(proposal)
         if where.step is None:
-            return proposal.id
+            return proposal_id
         name = where.step.name
         value = mitra if name == "mitra" else answers.get(name)
         if value is None:
-            proposal = await form.skip_step(session, clock, author, proposal.id, step=name)
+            proposal = await form.skip_step(session, clock, author, proposal_id, step=name)
         else:
             proposal = await form.answer_step(
-                session, clock, author, proposal.id, step=name, value=value
+                session, clock, author, proposal_id, step=name, value=value
             )
     raise RuntimeError("the demo form never reached its summary")
 

@@ -37,6 +37,15 @@ def N_(message: str) -> str:
     return message
 
 
+class Msgid(str):
+    """A message id passed as a placeholder value: translated when the message is shown.
+
+    Lets the domain name a status or a role in an error without knowing the reader's language.
+    """
+
+    __slots__ = ()
+
+
 class Html(str):
     """A string that is already safe HTML and must not be escaped again."""
 
@@ -83,13 +92,16 @@ class Translator:
         text = self._catalog.ngettext(singular, plural, n)
         return self._fill(text, {"n": self.number(n), **params})
 
-    @staticmethod
-    def _fill(text: str, params: Mapping[str, Any]) -> Html:
+    def _fill(self, text: str, params: Mapping[str, Any]) -> Html:
         if not params:
             return Html(text)
-        return Html(
-            text.format(**{k: escape(v) if isinstance(v, str) else v for k, v in params.items()})
-        )
+        return Html(text.format(**{k: self._param(v) for k, v in params.items()}))
+
+    def _param(self, value: Any) -> Any:
+        """A placeholder value as shown: a Msgid translated, any other string escaped."""
+        if isinstance(value, Msgid):
+            return escape(self._catalog.gettext(value))
+        return escape(value) if isinstance(value, str) else value
 
     # --- formatting --------------------------------------------------------------------------
 

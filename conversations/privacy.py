@@ -51,7 +51,9 @@ async def on_callback(ctx: Context, parts: list[str]) -> None:
             edit=True,
         )
     elif action == "do" and what in ("delete", "withdraw") and ctx.person and ctx.actor:
-        await privacy.forget(ctx.session, ctx.clock, ctx.actor, ctx.person, withdraw=what == "withdraw")
+        await privacy.forget(
+            ctx.session, ctx.clock, ctx.actor, ctx.person, withdraw=what == "withdraw"
+        )
         ctx.reply(
             ctx.tr._(
                 "Data Bapak/Ibu sudah dihapus. Terima kasih telah ikut dalam PAKET. Untuk kembali, "
@@ -70,8 +72,12 @@ async def _show(ctx: Context) -> None:
     tr = ctx.tr
     data = await privacy.my_data(ctx.session, ctx.person)
     consents = "\n".join(
-        tr._("• {decision} ({version}), {when}", decision=tr._(DECISIONS.get(d, d)), version=v,
-             when=tr.short_datetime(at) if at else "-")
+        tr._(
+            "• {decision} ({version}), {when}",
+            decision=tr._(DECISIONS.get(d, d)),
+            version=v,
+            when=tr.short_datetime(at) if at else "-",
+        )
         for d, v, at in data.consents
     )
     ctx.reply(

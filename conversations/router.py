@@ -57,15 +57,20 @@ class Routes:
 
 
 async def _cmd_cancel(ctx: Context) -> None:
-    had_dialog = ctx.dialog is not None
+    flow = ctx.dialog.flow if ctx.dialog is not None else None
     await ctx.end_dialog()
     if ctx.registered:
-        text = (
-            ctx.tr._("Baik, dibatalkan. Isian yang sudah dikirim tetap tersimpan sebagai draf.")
-            if had_dialog
-            else ctx.tr._("Tidak ada yang sedang berjalan.")
-        )
-        menu.show_menu(ctx, text)
+        # remove_keyboard: a phone-keyboard question (the map pin) may still show its button.
+        if flow == "proposal":
+            text = ctx.tr._(
+                "Baik, dibatalkan. Isian yang sudah dikirim tetap tersimpan sebagai draf."
+            )
+        elif flow is not None:
+            text = ctx.tr._("Baik, dibatalkan.")
+        else:
+            text = ctx.tr._("Tidak ada yang sedang berjalan.")
+        ctx.reply(text, remove_keyboard=True)
+        menu.show_menu(ctx)
     else:
         ctx.reply(ctx.tr._("Baik, dibatalkan."))
 

@@ -36,7 +36,9 @@ class MyData:
 async def my_data(session: AsyncSession, person: Person) -> MyData:
     assert person.id is not None
     consents = (
-        await session.exec(select(Consent).where(Consent.person_id == person.id).order_by(col(Consent.id)))
+        await session.exec(
+            select(Consent).where(Consent.person_id == person.id).order_by(col(Consent.id))
+        )
     ).all()
     return MyData(
         telegram_id=person.telegram_id,
@@ -49,11 +51,15 @@ async def my_data(session: AsyncSession, person: Person) -> MyData:
     )
 
 
-async def forget(session: AsyncSession, clock: Clock, actor: Actor, person: Person, *, withdraw: bool) -> None:
+async def forget(
+    session: AsyncSession, clock: Clock, actor: Actor, person: Person, *, withdraw: bool
+) -> None:
     """Delete the person (and record a consent withdrawal first when asked)."""
     assert person.id is not None
     if withdraw:
-        session.add(Consent(person_id=person.id, notice_version="-", decision="withdrawn", at=clock.now()))
+        session.add(
+            Consent(person_id=person.id, notice_version="-", decision="withdrawn", at=clock.now())
+        )
     if person.telegram_id is not None:
         await session.exec(delete(Dialog).where(col(Dialog.telegram_id) == person.telegram_id))  # type: ignore[call-overload]
     await session.exec(  # type: ignore[call-overload]
@@ -63,7 +69,14 @@ async def forget(session: AsyncSession, clock: Clock, actor: Actor, person: Pers
         )
     )
     await session.exec(delete(RoleGrant).where(col(RoleGrant.person_id) == person.id))  # type: ignore[call-overload]
-    audit.record(session, clock, actor, "person.withdraw" if withdraw else "person.delete", "person", person.id)
+    audit.record(
+        session,
+        clock,
+        actor,
+        "person.withdraw" if withdraw else "person.delete",
+        "person",
+        person.id,
+    )
     person.telegram_id, person.name, person.phone, person.locale = None, "", None, None
     person.onboarding_step, person.deleted_at = None, clock.now()
     session.add(person)

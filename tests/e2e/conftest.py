@@ -6,6 +6,7 @@ import asyncio
 import inspect
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 
@@ -17,9 +18,10 @@ from bot.runtime.app import BotProcess
 from bot.simulator import SimMessage, Simulator, SimUser
 from storage.db import Database
 from storage.models import Role
-from tests.conftest import RECENT_ASSESSMENT
 
 TOKEN = "123456:TEST-TOKEN-abcdef"
+# The bot runs on the real clock here, so a "recent" rating must be recent to today.
+RECENT_ASSESSMENT = date.today() - timedelta(days=60)
 
 
 @dataclass
@@ -141,12 +143,12 @@ async def world(database_url: str) -> AsyncIterator[World]:
             database_url=database_url,
             _env_file=None,
         )
-        process = BotProcess(settings, clock)
-        await process.start()
         db = Database(database_url)
         await seed(db, clock)
+        world = World(sim, BotProcess(settings, clock), db, clock)
+        await world.bot.start()
         try:
-            yield World(sim, process, db, clock)
+            yield world
         finally:
-            await process.stop()
+            await world.bot.stop()  # the bot a test restarted, if it did
             await db.dispose()

@@ -352,7 +352,8 @@ async def test_back_skip_cancel_and_resume_keep_the_draft(world: World):
     assert user.keyboard is None
 
     await user.send("/batal")
-    assert "tetap tersimpan sebagai draf" in (await user.reply()).plain
+    cancelled, menu = await user.replies(2)
+    assert "tetap tersimpan sebagai draf" in cancelled.plain and menu.button_labels()
     assert await dialog_of(world, user) is None
     await user.send("120")  # no form open: not taken as an answer
     assert "belum mengerti" in (await user.reply()).plain

@@ -252,7 +252,8 @@ async def test_cancel_old_and_forged_buttons_are_refused_kindly(world: World):
     view = await show(faskel, f"/status {code}")
     await _press(faskel, view, "Minta perbaikan")
     await faskel.send("/batal")
-    await faskel.reply()
+    cancelled, _menu = await faskel.replies(2)
+    assert cancelled.plain == "Baik, dibatalkan."
     shown = await show(faskel, f"bagaimana {code}?")
     assert f"📄 {code}" in shown.plain and (await _status(world, pid)).status == "diajukan"
     # A new question replaces an open one: the note goes to the action asked last.

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.actors import Actor
-from bot.i18n import N_
+from bot.i18n import N_, Msgid
 from storage.models import Proposal, Role
 
 
@@ -84,9 +84,9 @@ MITRA_MAY_ANSWER = (S.IN_REVIEW, S.WAITLISTED, S.APPROVED)
 EDITABLE = (S.DRAFT, S.NEEDS_REVISION)
 
 
-def status_label(status: str) -> str:
-    """The plain label msgid of a status (translate it with `tr._`)."""
-    return STATUS_LABELS[ProposalStatus(status)]
+def status_label(status: str) -> Msgid:
+    """The plain label msgid of a status: `tr._` it, or pass it as a placeholder value."""
+    return Msgid(STATUS_LABELS[ProposalStatus(status)])
 
 
 class Action(StrEnum):
