@@ -71,14 +71,7 @@ async def register_with_invite(
         session.add(person)
         await session.flush()
     assert person.id is not None
-    already = (
-        await session.exec(
-            select(InviteRedemption).where(
-                InviteRedemption.invite_id == invite.id, InviteRedemption.person_id == person.id
-            )
-        )
-    ).first()
-    if already:
+    if await _redeemed(session, invite, person):
         return person, invite
     if not await has_consent(session, person):
         session.add(
@@ -113,17 +106,16 @@ async def _invite_for(session: AsyncSession, clock: Clock, token: str, telegram_
     """A redeemable invite; one this person already redeemed stays valid for them (repeats)."""
     invite = (await session.exec(select(Invite).where(Invite.token == token.strip()))).first()
     person = await person_by_telegram(session, telegram_id)
-    if invite is not None and person is not None:
-        redeemed = (
-            await session.exec(
-                select(InviteRedemption).where(
-                    InviteRedemption.invite_id == invite.id, InviteRedemption.person_id == person.id
-                )
-            )
-        ).first()
-        if redeemed:
-            return invite
+    if invite is not None and person is not None and await _redeemed(session, invite, person):
+        return invite
     return await valid_invite(session, clock, token)
+
+
+async def _redeemed(session: AsyncSession, invite: Invite, person: Person) -> bool:
+    stmt = select(InviteRedemption).where(
+        InviteRedemption.invite_id == invite.id, InviteRedemption.person_id == person.id
+    )
+    return (await session.exec(stmt)).first() is not None
 
 
 def _fallback_name(name: str) -> str:
