@@ -34,12 +34,15 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     response = await runtime.router.handle(incoming)
     query = update.callback_query
-    if query is not None:
-        # Always answer, or the person's button keeps spinning.
-        with contextlib.suppress(BadRequest):
-            await query.answer(response.toast)
     pressed = query.message.message_id if query is not None and query.message is not None else None
-    await send_replies(context.bot, incoming.chat_id, response.replies, pressed)
+    try:
+        await send_replies(context.bot, incoming.chat_id, response.replies, pressed)
+    finally:
+        if query is not None:
+            # Always answer, or the button keeps spinning; answering last means the spinner
+            # stops when the answer is on screen.
+            with contextlib.suppress(BadRequest):
+                await query.answer(response.toast)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -80,7 +80,13 @@ class ChatView:
         deadline = sim.now() + timeout
         while True:
             now = sim.now()
-            busy = sim.updates.undelivered(self.chat_id)
+            # A press counts as handled once the bot answered its callback query.
+            busy = sim.updates.undelivered(self.chat_id) or any(
+                q.chat_id == self.chat_id
+                and not q.answered
+                and now - q.created < sim.callback_timeout
+                for q in sim.queries.values()
+            )
             idle = now - self.chat.last_touch
             if not busy and idle >= quiet:
                 return

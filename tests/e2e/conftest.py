@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -79,7 +80,7 @@ async def forge_press(user: SimUser, message: SimMessage, data: str) -> int:
     return await user.send_raw_update(
         {
             "callback_query": {
-                "id": f"forged-{user.id}-{message.message_id}-{len(user.callback_answers)}",
+                "id": f"forged-{uuid.uuid4().hex}",
                 "from": {"id": user.id, "is_bot": False, "first_name": user.info.first_name},
                 "message": message.raw,
                 "chat_instance": "1",

@@ -499,6 +499,7 @@ async def test_a_double_tapped_or_old_button_changes_nothing(world: World):
     await user.press(jenis, "Lingkungan")  # the second tap, before the first is answered
     await next_with(user, asked("komponen"))
     again = await next_with(user, asked("komponen"))  # re-asked after the stale tap
+    await user.wait_idle()  # the toast comes with the answer to the press, after the replies
     assert any("sudah lewat" in (a["text"] or "") for a in user.callback_answers)
     await forge_press(user, jenis, f"f:{(await proposals(world))[0].id}:ans:jenis:sosial")
     await next_with(user, asked("komponen"))
