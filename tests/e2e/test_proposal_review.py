@@ -308,6 +308,7 @@ async def test_mitra_pledges_and_declines_each_on_its_own_record(world: World):
     assert "Tidak ada usulan" in (await show(dinas, "/tinjau")).plain  # not yet channelled
 
     await act(world, faskel, review.check, pid)
+    await settle(world, faskel)  # the "new proposal" notice must not pass for the view
     view = await show(faskel, f"/status {code}")
     await _press(faskel, view, "Lengkap, lanjut ditinjau")
     channelled = await notification(dinas)
