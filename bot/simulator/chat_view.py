@@ -54,7 +54,7 @@ class ChatView:
         self.chat.cursor = len(self.chat.log)
 
     # The public API takes timeouts as parameters on purpose (tests read better that way).
-    async def replies(self, count: int = 1, timeout: float = 5.0) -> list[SimMessage]:  # noqa: ASYNC109
+    async def replies(self, count: int = 1, timeout: float = 10.0) -> list[SimMessage]:  # noqa: ASYNC109
         """Wait for ``count`` new bot messages (in send order) and mark them read."""
         chat = self.chat
         arrived = await self.sim.signal.wait_until(
@@ -70,11 +70,11 @@ class ChatView:
         chat.cursor += count
         return got
 
-    async def reply(self, timeout: float = 5.0) -> SimMessage:  # noqa: ASYNC109
+    async def reply(self, timeout: float = 10.0) -> SimMessage:  # noqa: ASYNC109
         """Wait for the next new bot message."""
         return (await self.replies(1, timeout))[0]
 
-    async def wait_idle(self, quiet: float = 0.3, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    async def wait_idle(self, quiet: float = 0.3, timeout: float = 10.0) -> None:  # noqa: ASYNC109
         """Wait until the bot fetched this chat's updates and left the chat alone ``quiet`` s."""
         sim = self.sim
         deadline = sim.now() + timeout

@@ -66,7 +66,7 @@ class World:
         user.clear()
 
 
-async def eventually(predicate: Callable[[], object], within: float = 5.0) -> None:
+async def eventually(predicate: Callable[[], object], within: float = 10.0) -> None:
     """Wait until `predicate()` (sync or async) is truthy: for effects no chat message announces."""
     deadline = asyncio.get_running_loop().time() + within
     while not (await result if inspect.isawaitable(result := predicate()) else result):
