@@ -36,6 +36,15 @@ def keyboard(*rows: list[Button] | tuple[Button, ...] | Button) -> Keyboard:
 
 
 @dataclass(frozen=True)
+class FileRef:
+    file_id: str
+    kind: str  # "photo" | "document"
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to the person: HTML text and optional buttons under it.
 
@@ -47,15 +56,7 @@ class Reply:
     buttons: Keyboard = ()
     edit: bool = False
     remove_keyboard: bool = False
-
-
-@dataclass(frozen=True)
-class FileRef:
-    file_id: str
-    kind: str  # "photo" | "document"
-    file_name: str | None = None
-    mime_type: str | None = None
-    size: int | None = None
+    attachment: FileRef | None = None  # sent as a photo or document, `text` its caption
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.i18n import Translator
-from bot.ui import Incoming, Keyboard, Reply, Response
+from bot.ui import FileRef, Incoming, Keyboard, Reply, Response
 from storage.db import Database
 from storage.models import Dialog, Person
 
@@ -75,8 +75,11 @@ class Context:
         *,
         edit: bool = False,
         remove_keyboard: bool = False,
+        attachment: FileRef | None = None,
     ) -> None:
-        self.response.add(Reply(text, buttons, edit=edit, remove_keyboard=remove_keyboard))
+        self.response.add(
+            Reply(text, buttons, edit=edit, remove_keyboard=remove_keyboard, attachment=attachment)
+        )
 
     def toast(self, text: str) -> None:
         self.response.toast = text

@@ -19,6 +19,7 @@ from __future__ import annotations
 from bot.domain.errors import DomainError
 from bot.domain.proposals import queries
 from bot.domain.proposals.queries import find_codes
+from bot.ui import FileRef
 from conversations import proposal_lists as pl
 from conversations import proposal_views as pv
 from conversations.context import Context
@@ -98,6 +99,24 @@ async def show_proposal(ctx: Context, code: str, *, origin: str = "", edit: bool
     ctx.reply(pv.render(ctx.tr, view), buttons, edit=edit)
 
 
+async def on_files(ctx: Context, parts: list[str]) -> None:
+    """`p:files:{code}`: send the proposal's photos and PDFs, each with its name as caption."""
+    assert ctx.actor is not None
+    view = await queries.get_view(ctx.session, ctx.actor, parts[2] if len(parts) > 2 else "")
+    if not view.attachments:
+        ctx.toast(ctx.tr._("Usulan ini tidak punya lampiran."))
+        return
+    for number, item in enumerate(view.attachments, start=1):
+        caption = ctx.tr._(
+            "Lampiran {number} dari {total}, usulan {code}: {name}",
+            number=number,
+            total=len(view.attachments),
+            code=view.code or "",
+            name=item.file_name or ctx.tr._("foto"),
+        )
+        ctx.reply(caption, attachment=FileRef(item.file_id, item.kind, item.file_name))
+
+
 async def on_text(ctx: Context) -> bool:
     """Free text naming tracking codes ("gimana PKT-2026-0042?") answers with their status."""
     codes = find_codes(ctx.incoming.text)
@@ -112,5 +131,5 @@ async def on_text(ctx: Context) -> bool:
 
 
 COMMANDS = {"status": cmd_status}
-CALLBACKS = {"p:list": on_list, "p:view": on_view}
+CALLBACKS = {"p:list": on_list, "p:view": on_view, "p:files": on_files}
 TEXT_HOOKS = [on_text]

@@ -289,6 +289,9 @@ def action_rows(
     ]
     rows += [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
     rows += mitra_rows(tr, view, mitra_ids)
+    if view.attachments and view.code:
+        label = tr._("📎 Lihat lampiran ({count})", count=len(view.attachments))
+        rows.append((Button(label, data=callbacks.files(view.code)),))
     return rows
 
 

@@ -53,6 +53,9 @@ async def send_replies(
     edited = False
     for reply in replies:
         reply_markup = markup(reply.buttons, reply.remove_keyboard)
+        if reply.attachment is not None:
+            await _send_file(bot, chat_id, reply, reply_markup)
+            continue
         if reply.edit and pressed_message_id is not None and not edited:
             edited = await _edit(bot, chat_id, pressed_message_id, reply)
             if edited:
@@ -65,6 +68,28 @@ async def send_replies(
         # BadRequest: already without buttons (a double tap), or too old to edit.
         with contextlib.suppress(BadRequest):
             await bot.edit_message_reply_markup(chat_id, pressed_message_id, reply_markup=None)
+
+
+async def _send_file(bot: Bot, chat_id: int, reply: Reply, reply_markup: Markup) -> None:
+    """Re-send a stored photo or document by its Telegram file id (no download needed)."""
+    assert reply.attachment is not None
+    caption = reply.text or None
+    if reply.attachment.kind == "photo":
+        await bot.send_photo(
+            chat_id,
+            reply.attachment.file_id,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup,
+        )
+    else:
+        await bot.send_document(
+            chat_id,
+            reply.attachment.file_id,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=reply_markup,
+        )
 
 
 async def _edit(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> bool:

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.domain import areas, invites
 from bot.domain.actors import SYSTEM, Actor, actor_for, person_by_telegram
-from bot.domain.proposals import form, review, submit
+from bot.domain.proposals import form, form_lists, review, submit
 from bot.i18n import Translator
 from bot.simulator import SimMessage, SimUser
 from storage.models import Outbox, ProposalEvent, Role
@@ -370,3 +370,35 @@ async def test_koordinator_withdraws_with_confirmation_and_reason(world: World):
         "Status: Dibatalkan" in view.plain and "Alasan: Dana sudah didapat dari CSR" in view.plain
     )
     assert view.buttons == []
+
+
+async def test_a_reviewer_gets_the_attachments_sent_into_the_chat(world: World):
+    koor = world.sim.user(7401, first_name="Siti")
+    await world.register(koor, Role.KOORDINATOR, bkm="BKM Sukamaju")
+    faskel = world.sim.user(7402, first_name="Budi")
+    await world.register(faskel, Role.FASILITATOR, kota="Bandung")
+    # The koordinator's phone uploads the RAB; the bot keeps only Telegram's file id.
+    await koor.send_document(b"%PDF-1.4 RAB", filename="rab.pdf", mime_type="application/pdf")
+    await koor.reply()
+    uploaded = [m for m in koor.chat.messages.values() if "document" in m][-1]["document"]
+    pid, _ = await make_proposal(world, koor)
+    writer = await actor_of(world, koor)
+    async with world.db.transaction() as s:
+        await form_lists.add_attachment(
+            s,
+            world.clock,
+            writer,
+            pid,
+            kind="document",
+            file_id=uploaded["file_id"],
+            file_name="rab.pdf",
+            mime_type="application/pdf",
+        )
+        code = (await submit.submit(s, world.clock, writer, pid)).code
+    await settle(world, koor, faskel)
+
+    view = await show(faskel, f"/status {code}")
+    await faskel.press(view, "Lihat lampiran (1)")
+    sent = await faskel.reply()
+    assert sent.document is not None and sent.document["file_name"] == "rab.pdf"
+    assert f"Lampiran 1 dari 1, usulan {code}: rab.pdf" in sent.plain

@@ -2,6 +2,7 @@
 
     p:view:{code}           open one proposal            p:view:PKT-2026-0042
     p:open:{id}             open a draft (the form)      p:open:17
+    p:files:{code}          send its attachments         p:files:PKT-2026-0042
     p:list:{page}           /status list, page n         p:list:2
     p:queue:{page}          review / mitra queue page    p:queue:1
     p:do:{action}:{id}      a life-cycle action          p:do:approve:17
@@ -31,6 +32,11 @@ def _checked(data: str) -> str:
 def view(code: str) -> str:
     """Open one proposal by its tracking code."""
     return _checked(f"p:view:{code}")
+
+
+def files(code: str) -> str:
+    """Have the bot send a proposal's attachments (photos, PDFs) into the chat."""
+    return _checked(f"p:files:{code}")
 
 
 def open_draft(proposal_id: int) -> str:
