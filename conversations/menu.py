@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from bot.domain.actors import Actor
-from bot.i18n import N_, Html, Translator
+from bot.domain.actors import ROLE_LABELS, Actor
+from bot.i18n import Html, Translator
 from bot.ui import Button, Keyboard
 from conversations.commands import COMMANDS, allowed, available
 from conversations.context import Context
 from storage.models import Role
-
-ROLE_LABELS = {
-    Role.WARGA: N_("Warga / relawan"),
-    Role.ANGGOTA: N_("Anggota BKM"),
-    Role.KOORDINATOR: N_("Koordinator BKM"),
-    Role.FASILITATOR: N_("Fasilitator"),
-    Role.MITRA: N_("Mitra"),
-    Role.ADMIN: N_("Admin"),
-}
 
 
 def role_label(tr: Translator, role: Role) -> str:

@@ -23,7 +23,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.actors import actor_for, person_by_telegram
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError
-from bot.domain.outbox import QUEUED_FLAG, mark_reachable, mark_unreachable
+from bot.domain.outbox import QUEUED_FLAG, mark_reachable
+from bot.domain.reachability import person_unreachable
 from bot.i18n import Translator
 from bot.ui import Incoming, Response
 from conversations import commands, invite, language, menu, onboarding
@@ -248,7 +249,7 @@ async def _membership_changed(ctx: Context) -> None:
     if ctx.person is None:
         return
     if ctx.incoming.kind == "blocked":
-        await mark_unreachable(ctx.session, ctx.clock, ctx.incoming.chat_id, "blocked the bot")
+        await person_unreachable(ctx.session, ctx.clock, ctx.incoming.chat_id, "blocked the bot")
     # "unblocked": _context() already marked the person reachable.
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.i18n import N_
 from storage.models import Bkm, Kota, Mitra, Person, Role, RoleGrant
 
 
@@ -63,6 +64,16 @@ class Actor:
             return "warga"
         return f"{main.role.value}:{main.scope_name}" if main.scope_name else main.role.value
 
+
+# Plain role names (msgids), for people and for timelines.
+ROLE_LABELS = {
+    Role.WARGA: N_("Warga / relawan"),
+    Role.ANGGOTA: N_("Anggota BKM"),
+    Role.KOORDINATOR: N_("Koordinator BKM"),
+    Role.FASILITATOR: N_("Fasilitator"),
+    Role.MITRA: N_("Mitra"),
+    Role.ADMIN: N_("Admin"),
+}
 
 _ROLE_WEIGHT = {
     Role.WARGA: 0,
@@ -129,3 +140,23 @@ async def person_by_telegram(session: AsyncSession, telegram_id: int) -> Person 
             )
         )
     ).first()
+
+
+async def people_with_grant(session: AsyncSession, grant_filter: object) -> list[Person]:
+    stmt = select(Person).join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+    stmt = stmt.where(grant_filter).order_by(col(Person.id))  # type: ignore[arg-type]
+    return list((await session.exec(stmt)).all())
+
+
+async def koordinators(session: AsyncSession, bkm_id: int) -> list[Person]:
+    """Every koordinator of a BKM."""
+    return await people_with_grant(
+        session, (RoleGrant.role == Role.KOORDINATOR.value) & (RoleGrant.bkm_id == bkm_id)
+    )
+
+
+async def fasilitators(session: AsyncSession, kota_id: int) -> list[Person]:
+    """Every fasilitator of a kota."""
+    return await people_with_grant(
+        session, (RoleGrant.role == Role.FASILITATOR.value) & (RoleGrant.kota_id == kota_id)
+    )

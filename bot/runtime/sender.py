@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.domain import outbox
 from bot.domain.clock import Clock
+from bot.domain.reachability import person_unreachable
 from bot.runtime.leader import Leadership
 from bot.runtime.render import markup
 from storage.db import Database
@@ -144,7 +145,7 @@ class Sender:
             return Outcome.PAUSE
         except Forbidden as error:
             async with self.db.transaction() as session:
-                await outbox.mark_unreachable(session, self.clock, row.chat_id, str(error))
+                await person_unreachable(session, self.clock, row.chat_id, str(error))
             return Outcome.UNREACHABLE
         except BadRequest as error:  # will never succeed as it is: keep it for the operator
             log.error("outbox row %s refused: %s", row.id, error)

@@ -84,10 +84,18 @@ async def test_blocked_person_is_marked_unreachable_and_not_retried(world: World
     assert len(sends) == 1  # the first 403 dropped the second row without another attempt
 
 
-async def test_blocking_the_bot_is_noticed_before_anything_is_sent(world: World):
+async def test_blocking_the_bot_is_noticed_and_the_facilitators_are_told(world: World):
+    fasilitator = world.sim.user(6005, first_name="Rina")
+    await world.register(fasilitator, Role.FASILITATOR, kota="Bandung", locale="en")
+    far_away = world.sim.user(6006, first_name="Daeng")
+    await world.register(far_away, Role.FASILITATOR, kota="Makassar")
     ani = world.sim.user(6004, first_name="Ani")
     await world.register(ani, Role.ANGGOTA, bkm="BKM Sukamaju")
     world.sim.block(6004)  # Telegram tells the bot with a my_chat_member update
+    told = (await fasilitator.reply()).plain
+    assert told.startswith("Ani — BKM Sukamaju (BKM member) can no longer be reached")
+    await far_away.wait_idle()
+    assert far_away.unread == []  # another kota's facilitator is not bothered
 
     async def unreachable() -> bool:
         async with world.db.transaction() as s:

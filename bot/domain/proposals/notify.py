@@ -6,11 +6,11 @@ chat answers them directly.
 
 from __future__ import annotations
 
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import outbox
-from bot.domain.actors import Actor, timezone_of
+from bot.domain.actors import Actor, fasilitators, koordinators, people_with_grant, timezone_of
 from bot.domain.clock import Clock
 from bot.domain.proposals import callbacks
 from bot.domain.proposals.lifecycle import ProposalStatus, status_label
@@ -34,26 +34,6 @@ _HINTS = {
     S.APPROVED: N_("Selamat! Terima kasih atas kerja sama Bapak/Ibu."),
     S.COMPLETED: N_("Terima kasih atas kerja keras seluruh warga dan BKM."),
 }
-
-
-async def _people(session: AsyncSession, grant_filter: object) -> list[Person]:
-    stmt = select(Person).join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
-    stmt = stmt.where(grant_filter).order_by(col(Person.id))  # type: ignore[arg-type]
-    return list((await session.exec(stmt)).all())
-
-
-async def koordinators(session: AsyncSession, bkm_id: int) -> list[Person]:
-    """Every koordinator of a BKM."""
-    return await _people(
-        session, (RoleGrant.role == Role.KOORDINATOR.value) & (RoleGrant.bkm_id == bkm_id)
-    )
-
-
-async def fasilitators(session: AsyncSession, kota_id: int) -> list[Person]:
-    """Every fasilitator of a kota."""
-    return await _people(
-        session, (RoleGrant.role == Role.FASILITATOR.value) & (RoleGrant.kota_id == kota_id)
-    )
 
 
 async def _bkm_people(session: AsyncSession, actor: Actor, proposal: Proposal) -> list[Person]:
@@ -183,7 +163,7 @@ async def _tell_mitra(
     told: set[int | None] = {actor.person_id}
     for partner in partners:
         mitra = await session.get_one(Mitra, partner.mitra_id)
-        people = await _people(
+        people = await people_with_grant(
             session, (RoleGrant.role == Role.MITRA.value) & (RoleGrant.mitra_id == mitra.id)
         )
         for person in (p for p in people if p.id not in told):
