@@ -172,6 +172,7 @@ class Terminal:
             for p in (*PEOPLE, NEWCOMER)
         }
         self.current = "siti"
+        self.seen: dict[tuple[int, int], tuple[str, tuple[str, ...]]] = {}
         for key, user in self.users.items():
             # The seeded people have used the bot before, so it may write to them first.
             user.chat.known = key != NEWCOMER.key
@@ -181,10 +182,14 @@ class Terminal:
         return self.users[self.current]
 
     async def show_new(self) -> None:
-        await self.user.wait_idle(quiet=0.4, timeout=10)
+        """Print every bot message that is new or was edited since the last look."""
+        with contextlib.suppress(AssertionError):
+            await self.user.wait_idle(quiet=0.4, timeout=10)
         for key, user in self.users.items():
-            with contextlib.suppress(AssertionError):
-                for message in await user.replies(count=1, timeout=0.01) + await _drain(user):
+            for message in user.inbox:
+                state = (message.text, tuple(b.text for row in message.buttons for b in row))
+                if self.seen.get((user.id, message.message_id)) != state:
+                    self.seen[(user.id, message.message_id)] = state
                     _print_message(key, message)
 
     async def command(self, line: str) -> bool:
@@ -221,15 +226,6 @@ class Terminal:
         else:
             print(HELP)
         return True
-
-
-async def _drain(user: SimUser) -> list[SimMessage]:
-    messages: list[SimMessage] = []
-    while True:
-        try:
-            messages += await user.replies(count=1, timeout=0.01)
-        except AssertionError:
-            return messages
 
 
 async def _demo(settings: Settings) -> None:
