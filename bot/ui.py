@@ -94,6 +94,9 @@ class Response:
     toast: str | None = None
     # Set when the domain enqueued outbox rows, so the sender wakes at once.
     outbox_touched: bool = False
+    # This chat's "/" menu changed (roles or language): (command, description) pairs; an empty
+    # tuple removes the chat's own menu so the default one shows.
+    command_menu: tuple[tuple[str, str], ...] | None = None
 
     def add(self, *replies: Reply) -> Response:
         self.replies.extend(replies)

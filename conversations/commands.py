@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.actors import Actor
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from storage.models import Role
 
 MEMBERS = frozenset({Role.ANGGOTA, Role.KOORDINATOR})
@@ -107,3 +107,21 @@ def allowed(command: Command, actor: Actor | None) -> bool:
 
 def available(actor: Actor | None) -> list[Command]:
     return [c for c in COMMANDS if allowed(c, actor)]
+
+
+def menu_for(actor: Actor | None, tr: Translator) -> tuple[tuple[str, str], ...]:
+    """The "/" menu of one person: the commands their roles allow, in their language."""
+    if actor is None or not actor.grants:
+        return ()
+    return tuple(
+        (c.name_for(tr.locale), tr._(c.description)) for c in available(actor) if c.key != "start"
+    )
+
+
+def default_menu(tr: Translator) -> tuple[tuple[str, str], ...]:
+    """What everyone sees before registering."""
+    return tuple(
+        (c.name_for(tr.locale), tr._(c.description))
+        for c in COMMANDS
+        if c.public and c.key != "start"
+    )

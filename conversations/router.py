@@ -111,9 +111,12 @@ class Router:
                 session.add(
                     ProcessedUpdate(update_id=incoming.update_id, at=self.services.clock.now())
                 )
+                menu_before = _menu(ctx)
                 await self._dispatch(ctx)
                 response = ctx.response
                 response.outbox_touched = bool(session.info.get(QUEUED_FLAG))
+                if _menu(ctx) != menu_before:
+                    response.command_menu = _menu(ctx)
         except DomainError as error:
             # Roll back whatever the handler half-did, then remember the update and explain.
             async with db.transaction() as session:
@@ -251,6 +254,12 @@ async def _membership_changed(ctx: Context) -> None:
     if ctx.incoming.kind == "blocked":
         await person_unreachable(ctx.session, ctx.clock, ctx.incoming.chat_id, "blocked the bot")
     # "unblocked": _context() already marked the person reachable.
+
+
+def _menu(ctx: Context) -> tuple[tuple[str, str], ...]:
+    """This person's "/" menu as the handlers left them (roles or language may have changed)."""
+    registered = ctx.registered and ctx.person is not None and ctx.person.deleted_at is None
+    return commands.menu_for(ctx.actor if registered else None, ctx.tr)
 
 
 async def forget_old_updates(session: AsyncSession, clock: Clock) -> None:

@@ -92,18 +92,18 @@ async def _on_stop(application: Application) -> None:  # type: ignore[type-arg]
 
 
 async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """The command menu per language (Indonesian is also the default for everyone else)."""
+    """The default "/" menu per language: what anyone may use before registering.
+
+    Registered people get their own per-chat menu (see handlers.update_chat_menu).
+    """
     for locale in SUPPORTED:
-        tr = Translator(locale)
         listed = [
-            BotCommand(c.name_for(locale), tr._(c.description))
-            for c in commands.COMMANDS
-            if c.key != "start"
+            BotCommand(name, text) for name, text in commands.default_menu(Translator(locale))
         ]
         await application.bot.set_my_commands(
             listed, scope=BotCommandScopeDefault(), language_code=locale
         )
-        if locale == "id":
+        if locale == "id":  # Indonesian for every other Telegram language too
             await application.bot.set_my_commands(listed, scope=BotCommandScopeDefault())
 
 

@@ -7,7 +7,7 @@ import html
 import logging
 from typing import TYPE_CHECKING
 
-from telegram import Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
@@ -37,12 +37,26 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     pressed = query.message.message_id if query is not None and query.message is not None else None
     try:
         await send_replies(context.bot, incoming.chat_id, response.replies, pressed)
+        if response.command_menu is not None:
+            await update_chat_menu(context.bot, incoming.chat_id, response.command_menu)
     finally:
         if query is not None:
             # Always answer, or the button keeps spinning; answering last means the spinner
             # stops when the answer is on screen.
             with contextlib.suppress(BadRequest):
                 await query.answer(response.toast)
+
+
+async def update_chat_menu(bot: Bot, chat_id: int, menu: tuple[tuple[str, str], ...]) -> None:
+    """Show this person only the commands their roles allow; none left → the default menu."""
+    scope = BotCommandScopeChat(chat_id)
+    try:
+        if menu:
+            await bot.set_my_commands([BotCommand(name, text) for name, text in menu], scope=scope)
+        else:
+            await bot.delete_my_commands(scope=scope)
+    except TelegramError as error:  # a stale menu is an inconvenience, not a failure
+        log.warning("could not update the command menu of chat %s: %s", chat_id, error)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

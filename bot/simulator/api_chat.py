@@ -122,6 +122,8 @@ async def get_chat_member(sim: Simulator, p: Params) -> dict[str, Any]:
 def _commands_key(p: Params) -> tuple[str, str]:
     scope = p.get("scope") or {}
     kind = scope.get("type", "default") if isinstance(scope, dict) else "default"
+    if isinstance(scope, dict) and "chat_id" in scope:  # chat scopes are per chat: "chat:42"
+        kind = f"{kind}:{scope['chat_id']}"
     return kind, p.string("language_code") or ""
 
 

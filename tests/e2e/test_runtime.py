@@ -11,7 +11,7 @@ from bot.config import load_settings
 from bot.runtime.app import BotProcess
 from bot.simulator import Simulator
 from storage.models import Person, Role
-from tests.e2e.conftest import TOKEN, World
+from tests.e2e.conftest import TOKEN, World, eventually
 
 
 def _free_port() -> int:
@@ -71,13 +71,34 @@ async def test_onboarding_resumes_after_the_bot_restarts(world: World):
     assert person.name == "Dewi Lestari"
 
 
-async def test_command_menu_is_set_per_language(world: World):
+async def test_command_menus_per_language_and_per_person(world: World):
     commands = world.sim.commands
     indonesian = [c["command"] for c in commands[("default", "id")]]
     english = [c["command"] for c in commands[("default", "en")]]
-    assert "bantuan" in indonesian and "usulan" in indonesian
-    assert "help" in english and "propose" in english
+    # Before registering, only what a newcomer can use.
+    assert indonesian == ["bahasa", "bantuan", "batal"] and english == [
+        "language",
+        "help",
+        "cancel",
+    ]
     assert [c["command"] for c in commands[("default", "")]] == indonesian
+
+    fasil = world.sim.user(7004, first_name="Rina")
+    await world.register(fasil, Role.FASILITATOR, kota="Bandung", locale="en")
+    await eventually(lambda: ("chat:7004", "") in commands)
+    own = [c["command"] for c in commands[("chat:7004", "")]]
+    assert "review" in own and "invite" in own and "propose" not in own
+    await fasil.send("/language")
+    await fasil.press(await fasil.reply(), "Bahasa Indonesia")
+    await fasil.replies(1)
+    await eventually(lambda: "tinjau" in [c["command"] for c in commands[("chat:7004", "")]])
+
+    # Deleting one's data takes the personal menu away again.
+    await fasil.send("/privasi")
+    await fasil.press(await fasil.reply(), "Hapus data saya")
+    await fasil.wait_idle()
+    await fasil.press(None, "Ya, hapus")
+    await eventually(lambda: ("chat:7004", "") not in commands)
 
 
 async def test_an_unexpected_failure_gets_a_friendly_answer_and_nothing_half_stored(world: World):
