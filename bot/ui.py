@@ -37,11 +37,14 @@ def keyboard(*rows: list[Button] | tuple[Button, ...] | Button) -> Keyboard:
 
 @dataclass(frozen=True)
 class FileRef:
+    """A file on Telegram's servers (`file_id`), or one the bot made (`content`, to upload)."""
+
     file_id: str
     kind: str  # "photo" | "document"
     file_name: str | None = None
     mime_type: str | None = None
     size: int | None = None
+    content: bytes | None = None
 
 
 @dataclass(frozen=True)

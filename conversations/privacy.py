@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from bot.domain import privacy
-from bot.i18n import Html
-from bot.ui import Button, keyboard
+from bot.i18n import N_, Html
+from bot.ui import Button, FileRef, keyboard
 from conversations.context import Context
 from conversations.menu import roles_text
 
-DECISIONS = {"given": "diberikan", "withdrawn": "ditarik"}
+DECISIONS = {"given": N_("diberikan"), "withdrawn": N_("ditarik")}
+EXPORT_NAME = "data-saya-paket.json"
 
 
 def _choices(ctx: Context, *, with_show: bool = True) -> tuple[tuple[Button, ...], ...]:
     tr = ctx.tr
     rows = [[Button(tr._("👁 Lihat data saya"), data="priv:show")]] if with_show else []
     rows += [
+        [Button(tr._("📄 Unduh data saya (JSON)"), data="priv:export")],
         [Button(tr._("🗑 Hapus data saya"), data="priv:ask:delete")],
         [Button(tr._("✋ Tarik persetujuan"), data="priv:ask:withdraw")],
     ]
@@ -32,11 +34,19 @@ async def cmd_privacy(ctx: Context) -> None:
 
 
 async def on_callback(ctx: Context, parts: list[str]) -> None:
-    """`priv:show`, `priv:ask:{delete|withdraw}`, `priv:do:{delete|withdraw}`, `priv:keep`."""
+    """`priv:show`, `priv:export`, `priv:ask:{delete|withdraw}`, `priv:do:{...}`, `priv:keep`."""
     action = parts[1] if len(parts) > 1 else ""
     what = parts[2] if len(parts) > 2 else ""
     if action == "show":
         await _show(ctx)
+    elif action == "export" and ctx.person is not None:
+        data = await privacy.my_data(ctx.session, ctx.person)
+        export = FileRef(
+            "", "document", EXPORT_NAME, "application/json", content=privacy.export_json(data)
+        )
+        # The choices ride along: the pressed message loses its buttons.
+        caption = ctx.tr._("Data Bapak/Ibu yang kami simpan, dalam satu berkas.")
+        ctx.reply(caption, _choices(ctx), attachment=export)
     elif action == "ask" and what in ("delete", "withdraw"):
         ctx.reply(
             ctx.tr._(

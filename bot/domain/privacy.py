@@ -7,6 +7,7 @@ messages and any flow in progress.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,6 +50,23 @@ async def my_data(session: AsyncSession, person: Person) -> MyData:
         consents=tuple((c.decision, c.notice_version, c.at) for c in consents),
         registered_at=person.created_at,
     )
+
+
+def export_json(data: MyData) -> bytes:
+    """The export a person downloads: everything stored about them, machine-readable."""
+    document = {
+        "telegram_id": data.telegram_id,
+        "name": data.name,
+        "language": data.locale,
+        "phone": data.phone,
+        "roles": [{"role": g.role.value, "scope": g.scope_name} for g in data.grants],
+        "consents": [
+            {"decision": d, "notice_version": v, "at": at.isoformat() if at else None}
+            for d, v, at in data.consents
+        ],
+        "registered_at": data.registered_at.isoformat() if data.registered_at else None,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
 
 
 async def forget(

@@ -9,6 +9,7 @@ from telegram import (
     Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     KeyboardButton,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -71,24 +72,22 @@ async def send_replies(
 
 
 async def _send_file(bot: Bot, chat_id: int, reply: Reply, reply_markup: Markup) -> None:
-    """Re-send a stored photo or document by its Telegram file id (no download needed)."""
-    assert reply.attachment is not None
+    """Upload a file the bot made, or re-send a stored one by its Telegram file id."""
+    file = reply.attachment
+    assert file is not None
+    media = (
+        InputFile(file.content, filename=file.file_name)
+        if file.content is not None
+        else file.file_id
+    )
     caption = reply.text or None
-    if reply.attachment.kind == "photo":
+    if file.kind == "photo":
         await bot.send_photo(
-            chat_id,
-            reply.attachment.file_id,
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            reply_markup=reply_markup,
+            chat_id, media, caption=caption, parse_mode=ParseMode.HTML, reply_markup=reply_markup
         )
     else:
         await bot.send_document(
-            chat_id,
-            reply.attachment.file_id,
-            caption=caption,
-            parse_mode=ParseMode.HTML,
-            reply_markup=reply_markup,
+            chat_id, media, caption=caption, parse_mode=ParseMode.HTML, reply_markup=reply_markup
         )
 
 

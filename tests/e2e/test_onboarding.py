@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import func, select
 
 from storage.models import Consent, Person, Role, RoleGrant
@@ -175,6 +177,14 @@ async def test_person_sees_and_deletes_their_data(world: World):
     await user.wait_idle()
     shown = user.inbox[-1].plain  # the privacy message, edited to show the data
     assert "4101" in shown and "Lina" in shown and "Anggota BKM (BKM Sukamaju)" in shown
+    await user.press(None, "Unduh data saya")
+    export = await user.reply()
+    assert export.document is not None and export.document["file_name"] == "data-saya-paket.json"
+    stored = world.sim.files.get(export.document["file_id"])
+    assert stored is not None
+    exported = json.loads(stored.data)
+    assert exported["telegram_id"] == 4101 and exported["name"] == "Lina"
+    assert exported["roles"] == [{"role": "anggota", "scope": "BKM Sukamaju"}]
     await user.press(None, "Hapus data saya")
     await user.wait_idle()
     await user.press(None, "Ya, hapus")
@@ -185,5 +195,6 @@ async def test_person_sees_and_deletes_their_data(world: World):
         grants = (await s.exec(select(RoleGrant))).all()
     assert person.telegram_id is None and person.name == "" and person.deleted_at is not None
     assert grants == []
+    user.clear()
     await user.send("/status")
     assert "belum terdaftar" in (await user.reply()).plain
