@@ -198,3 +198,28 @@ async def test_person_sees_and_deletes_their_data(world: World):
     user.clear()
     await user.send("/status")
     assert "belum terdaftar" in (await user.reply()).plain
+
+
+async def test_a_person_granted_a_role_from_the_cli_still_consents_first(world: World):
+    from bot.domain import areas, people
+    from bot.domain.actors import SYSTEM
+
+    async with world.db.transaction() as s:
+        kota = await areas.find_kota(s, "Bandung")
+        await people.grant_role(
+            s, world.clock, SYSTEM, telegram_id=4201, role=Role.FASILITATOR, kota=kota
+        )
+    rina = world.sim.user(4201, first_name="Rina", language_code="id")
+    await rina.send("/start")
+    notice = await rina.reply()
+    assert "Pemberitahuan privasi" in notice.plain
+    await rina.send("/tinjau")  # nothing works before consent: the notice again
+    assert "Pemberitahuan privasi" in (await rina.reply()).plain
+    await rina.press(notice, "Saya setuju")
+    await rina.press(await rina.reply(), "Ya, benar")
+    await rina.press(await rina.reply(), "Bahasa Indonesia")
+    done = await rina.reply()
+    assert "Fasilitator (Bandung)" in done.plain and "🔎 Tinjau usulan" in done.button_labels()
+    async with world.db.transaction() as s:
+        consent = (await s.exec(select(Consent))).one()
+    assert consent.decision == "given"
