@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UtcDateTime
@@ -218,6 +218,18 @@ class Outbox(SQLModel, table=True):
 
 class Proposal(SQLModel, table=True):
     """An usulan. A draft is a proposal in status `draf`; `step` is where its form stands."""
+
+    # One open draft per author and BKM: "/usulan" resumes it, even if two processes race.
+    __table_args__ = (
+        Index(
+            "uq_proposal_open_draft",
+            "author_id",
+            "bkm_id",
+            unique=True,
+            sqlite_where=text("status = 'draf'"),
+            postgresql_where=text("status = 'draf'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str | None = Field(default=None, unique=True, max_length=20)
