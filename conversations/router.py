@@ -17,6 +17,8 @@ from datetime import timedelta
 from types import ModuleType
 
 from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -105,12 +107,9 @@ class Router:
         db = self.services.db
         try:
             async with db.transaction() as session:
-                if await session.get(ProcessedUpdate, incoming.update_id):
+                if not await claim_update(session, self.services.clock, incoming.update_id):
                     return Response()
                 ctx = await self._context(session, incoming)
-                session.add(
-                    ProcessedUpdate(update_id=incoming.update_id, at=self.services.clock.now())
-                )
                 menu_before = _menu(ctx)
                 await self._dispatch(ctx)
                 response = ctx.response
@@ -120,9 +119,8 @@ class Router:
         except DomainError as error:
             # Roll back whatever the handler half-did, then remember the update and explain.
             async with db.transaction() as session:
-                session.add(
-                    ProcessedUpdate(update_id=incoming.update_id, at=self.services.clock.now())
-                )
+                if not await claim_update(session, self.services.clock, incoming.update_id):
+                    return Response()
                 ctx = await self._context(session, incoming)
                 reply_error(ctx, error)
                 response = ctx.response
@@ -260,6 +258,22 @@ def _menu(ctx: Context) -> tuple[tuple[str, str], ...]:
     """This person's "/" menu as the handlers left them (roles or language may have changed)."""
     registered = ctx.registered and ctx.person is not None and ctx.person.deleted_at is None
     return commands.menu_for(ctx.actor if registered else None, ctx.tr)
+
+
+async def claim_update(session: AsyncSession, clock: Clock, update_id: int) -> bool:
+    """Record `update_id` as handled; False when it was handled (or is being handled) already.
+
+    One INSERT … ON CONFLICT DO NOTHING: when two processes get the same update at once, the
+    second waits on the first's row lock and then finds it, instead of both handling it.
+    """
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    stmt = (
+        insert(ProcessedUpdate)
+        .values(update_id=update_id, at=clock.now())
+        .on_conflict_do_nothing(index_elements=["update_id"])
+    )
+    result = await session.exec(stmt)  # type: ignore[call-overload]
+    return bool(result.rowcount)
 
 
 async def forget_old_updates(session: AsyncSession, clock: Clock) -> None:

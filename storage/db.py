@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -34,33 +35,55 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(url.removeprefix("sqlite+aiosqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(url: str) -> AsyncEngine:
-    """An async engine; SQLite gets foreign keys and a busy timeout, as PostgreSQL would behave."""
+# SQLite waits this long for another process's write lock (the CLI beside a running bot).
+SQLITE_BUSY_SECONDS = 30
+# Connections beyond the concurrent updates: the sender, the scheduler, the leader lock.
+POOL_HEADROOM = 4
+
+
+def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
+    """An async engine; SQLite gets foreign keys, WAL and write-locking transactions."""
     url = normalise_url(url)
     _ensure_sqlite_dir(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy, not the driver, say when a transaction begins (see _begin).
+            dbapi_conn.isolation_level = None
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode, fewer fsyncs
             cursor.close()
 
+        @event.listens_for(engine.sync_engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            # A deferred transaction that reads, then writes, fails at once with "database is
+            # locked" when another writer got there first (the busy timeout cannot help it).
+            # Taking the write lock up front makes every transaction wait its turn instead.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=pool_size + POOL_HEADROOM, max_overflow=pool_size
+    )
 
 
 class Database:
     """The store: one engine, sessions on demand, one transaction per unit of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, concurrency: int = 5) -> None:
         self.url = normalise_url(url)
-        self.engine = create_engine(self.url)
+        self.engine = create_engine(self.url, pool_size=concurrency)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
+        # SQLite has one writer at a time. Queueing this process's transactions here (FIFO,
+        # no polling) is fairer and faster than letting each wait on SQLite's busy handler;
+        # BEGIN IMMEDIATE still guards against other processes. PostgreSQL needs neither.
+        self._sqlite_writer = None if self.is_postgres else asyncio.Lock()
 
     @property
     def is_postgres(self) -> bool:
@@ -68,14 +91,20 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session whose work is committed on success and rolled back on any error."""
-        async with self._sessions() as session:
+        """A session whose work is committed on success and rolled back on any error.
+
+        Keep it short: no network calls inside (on SQLite it holds the one write lock).
+        """
+        async with self._turn(), self._sessions() as session:
             try:
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+
+    def _turn(self) -> AbstractAsyncContextManager[object]:
+        return self._sqlite_writer if self._sqlite_writer is not None else nullcontext()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

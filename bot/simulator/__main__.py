@@ -108,8 +108,11 @@ async def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--user-id", type=int, default=1001)
     parser.add_argument("--first-name", default="Siti")
     parser.add_argument("--language", default="id")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds each Bot API call takes (e.g. 0.1)"
+    )
     args = parser.parse_args(argv)
-    sim = Simulator(token=args.token, bot_username=args.username)
+    sim = Simulator(token=args.token, bot_username=args.username, latency=args.latency)
     await sim.start(args.host, args.port)
     print(f"TELEGRAM_API_SERVER={sim.url}\nTELEGRAM_BOT_TOKEN={sim.token}\n{HELP}")
     user = sim.user(args.user_id, first_name=args.first_name, language_code=args.language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +65,8 @@ class SimServer:
 
     async def _method(self, request: web.Request) -> web.Response:
         sim = self._sim
+        if sim.latency > 0:
+            await asyncio.sleep(sim.latency)
         if request.match_info["token"] != sim.token:
             return _error(401, "Unauthorized")
         entry = METHODS.get(request.match_info["method"].lower())

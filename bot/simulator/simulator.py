@@ -32,6 +32,7 @@ class Simulator:
         callback_timeout: float = 15.0,
         limits: Limits | None = _DEFAULT,
         first_update_id: int = 1,
+        latency: float = 0.0,
     ) -> None:
         self.token = token
         self.bot = UserInfo(
@@ -41,6 +42,9 @@ class Simulator:
             is_bot=True,
         )
         self.strict_html = strict_html
+        # Seconds each Bot API call takes before it is answered, as over a real network
+        # (Telegram is 50-300 ms away). A long poll waits this long on top of its timeout.
+        self.latency = latency
         self.privacy_mode = privacy_mode
         self.callback_timeout = callback_timeout
         self.files = FileStore()
