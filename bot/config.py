@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +38,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Chat id (a group or a person) that hears about unexpected errors.
     operator_chat_id: int | None = None
+    # Updates of different people handled at once (one person's always in order).
+    max_concurrent_updates: int = Field(default=32, ge=1, le=1024)
+    # Messages per second the bot sends in all (replies and everything unprompted share it);
+    # Telegram allows about 30. Per chat about 1/s is kept for unprompted messages.
+    send_rate: float = Field(default=25.0, gt=0, le=1000)
+    # Before a meeting, reminders go out this long before it starts (h = hours, m = minutes).
+    reminder_offsets: str = "24h,1h"
+    # Nothing unprompted between these hours in the person's own zone ("21-6": 21.00-06.00).
+    quiet_hours: str = "21-6"
 
     @field_validator("telegram_api_server", "webhook_url")
     @classmethod
@@ -78,6 +88,18 @@ class Settings(BaseSettings):
             raise ValueError("must be an sqlite:/// or postgresql:// URL")
         return value
 
+    @field_validator("reminder_offsets")
+    @classmethod
+    def _offsets(cls, value: str) -> str:
+        parse_offsets(value)
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str) -> str:
+        parse_quiet_hours(value)
+        return value
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and not self.webhook_secret:
@@ -87,6 +109,34 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+def parse_offsets(value: str) -> tuple[timedelta, ...]:
+    """ "24h,1h,30m" → the offsets, longest first; ValueError names what is wrong."""
+    offsets: list[timedelta] = []
+    for part in (p.strip().lower() for p in value.split(",")):
+        number, unit = part[:-1], part[-1:]
+        if not number.isdecimal() or unit not in ("h", "m") or int(number) <= 0:
+            raise ValueError("must list offsets like 24h,1h or 30m (hours or minutes)")
+        offsets.append(
+            timedelta(hours=int(number)) if unit == "h" else timedelta(minutes=int(number))
+        )
+    if not offsets or max(offsets) > timedelta(days=14):
+        raise ValueError("must list offsets like 24h,1h (at most 14 days before)")
+    return tuple(sorted(set(offsets), reverse=True))
+
+
+def parse_quiet_hours(value: str) -> tuple[int, int] | None:
+    """ "21-6" → (21, 6): quiet from 21.00 to 06.00; "off" → None."""
+    if value.strip().lower() in ("off", "none", ""):
+        return None
+    start, sep, end = value.partition("-")
+    if not (sep and start.strip().isdecimal() and end.strip().isdecimal()):
+        raise ValueError('must look like 21-6 (quiet from 21.00 to 06.00) or "off"')
+    hours = int(start), int(end)
+    if not all(0 <= h <= 23 for h in hours) or hours[0] == hours[1]:
+        raise ValueError("must be two different hours 0-23, like 21-6")
+    return hours
 
 
 class SettingsError(Exception):

@@ -107,7 +107,9 @@ class Router:
         db = self.services.db
         try:
             async with db.transaction() as session:
-                if not await claim_update(session, self.services.clock, incoming.update_id):
+                if not await claim_update(
+                    session, self.services.clock, incoming.update_id, postgres=db.is_postgres
+                ):
                     return Response()
                 ctx = await self._context(session, incoming)
                 menu_before = _menu(ctx)
@@ -119,7 +121,9 @@ class Router:
         except DomainError as error:
             # Roll back whatever the handler half-did, then remember the update and explain.
             async with db.transaction() as session:
-                if not await claim_update(session, self.services.clock, incoming.update_id):
+                if not await claim_update(
+                    session, self.services.clock, incoming.update_id, postgres=db.is_postgres
+                ):
                     return Response()
                 ctx = await self._context(session, incoming)
                 reply_error(ctx, error)
@@ -260,13 +264,15 @@ def _menu(ctx: Context) -> tuple[tuple[str, str], ...]:
     return commands.menu_for(ctx.actor if registered else None, ctx.tr)
 
 
-async def claim_update(session: AsyncSession, clock: Clock, update_id: int) -> bool:
+async def claim_update(
+    session: AsyncSession, clock: Clock, update_id: int, *, postgres: bool
+) -> bool:
     """Record `update_id` as handled; False when it was handled (or is being handled) already.
 
     One INSERT … ON CONFLICT DO NOTHING: when two processes get the same update at once, the
     second waits on the first's row lock and then finds it, instead of both handling it.
     """
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = pg_insert if postgres else sqlite_insert
     stmt = (
         insert(ProcessedUpdate)
         .values(update_id=update_id, at=clock.now())

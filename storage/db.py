@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# True inside a SQLite transaction's turn (see Database._turn).
+_in_turn: ContextVar[bool] = ContextVar("sqlite_turn", default=False)
+# Execution option that makes a SQLite transaction begin with BEGIN IMMEDIATE.
+_IMMEDIATE = "paket_begin_immediate"
 
 
 def normalise_url(url: str) -> str:
@@ -63,7 +68,8 @@ def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
             # A deferred transaction that reads, then writes, fails at once with "database is
             # locked" when another writer got there first (the busy timeout cannot help it).
             # Taking the write lock up front makes every transaction wait its turn instead.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            immediate = conn.get_execution_options().get(_IMMEDIATE, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_async_engine(
@@ -95,16 +101,37 @@ class Database:
 
         Keep it short: no network calls inside (on SQLite it holds the one write lock).
         """
-        async with self._turn(), self._sessions() as session:
+        async with self._turn() as top_level, self._sessions() as session:
             try:
+                if top_level and self._sqlite_writer is not None:
+                    await session.connection(execution_options={_IMMEDIATE: True})
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
 
-    def _turn(self) -> AbstractAsyncContextManager[object]:
-        return self._sqlite_writer if self._sqlite_writer is not None else nullcontext()
+    def _turn(self) -> AbstractAsyncContextManager[bool]:
+        """Wait for this process's SQLite write turn; yields whether this is the outermost.
+
+        A transaction opened inside another of the same task (a test helper, a CLI lookup)
+        must not wait for its own outer turn: it runs as a plain deferred transaction.
+        """
+        if self._sqlite_writer is None:
+            return nullcontext(True)
+        if _in_turn.get():
+            return nullcontext(False)
+        return self._held(self._sqlite_writer)
+
+    @staticmethod
+    @asynccontextmanager
+    async def _held(lock: asyncio.Lock) -> AsyncIterator[bool]:
+        async with lock:
+            token = _in_turn.set(True)
+            try:
+                yield True
+            finally:
+                _in_turn.reset(token)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -7,18 +7,23 @@ outbox sender → polling or webhook. Shut-down runs in reverse.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import Application, TypeHandler
 
-from bot.config import Settings
+from bot.config import Settings, parse_offsets, parse_quiet_hours
 from bot.domain.clock import Clock, SystemClock
 from bot.i18n import SUPPORTED, Translator
-from bot.runtime.handlers import on_error, on_update
+from bot.runtime.handlers import ask_to_wait, on_error, on_update
+from bot.runtime.ordering import ChatOrderedUpdateProcessor
+from bot.runtime.pacing import TelegramPacer
 from bot.runtime.sender import Sender
+from bot.runtime.startup import check_telegram, wait_for_telegram
 from conversations import commands
 from conversations.context import ChatSettings, Services
 from conversations.features import build_routes
@@ -36,6 +41,7 @@ class Runtime:
 
     services: Services
     router: Router
+    pacer: TelegramPacer
     sender: Sender | None = None
     operator_chat_id: int | None = None
 
@@ -46,6 +52,8 @@ def chat_settings(settings: Settings) -> ChatSettings:
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
         invite_valid_days=settings.invite_valid_days,
+        reminder_offsets=parse_offsets(settings.reminder_offsets),
+        quiet_hours=parse_quiet_hours(settings.quiet_hours),
     )
 
 
@@ -53,19 +61,30 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> Applica
     """The PTB application with every handler registered, pointed at TELEGRAM_API_SERVER."""
     assert settings.token, "build_application needs TELEGRAM_BOT_TOKEN"
     root = settings.telegram_api_server
+    # Each person's updates in order, different people's at once (bounded).
+    processor = ChatOrderedUpdateProcessor(settings.max_concurrent_updates)
+    # One view of Telegram's limits for replies and the outbox; a 429'd reply is sent again.
+    pacer = TelegramPacer(settings.send_rate)
     application = (
         Application.builder()
         .token(settings.token)
         .base_url(root + "/bot")
         .base_file_url(root + "/file/bot")
-        .concurrent_updates(False)  # one update at a time keeps each person's steps in order
+        .concurrent_updates(processor)
+        .rate_limiter(pacer)
+        # Enough connections for every update in flight plus the sender and the poller.
+        .connection_pool_size(settings.max_concurrent_updates + 8)
         .post_init(_on_start)
         .post_shutdown(_on_stop)
         .build()
     )
+    processor.on_backlog = partial(ask_to_wait, application.bot)
     services = Services(db=db, clock=clock, chat=chat_settings(settings))
     runtime = Runtime(
-        services, Router(services, build_routes()), operator_chat_id=settings.operator_chat_id
+        services,
+        Router(services, build_routes()),
+        pacer,
+        operator_chat_id=settings.operator_chat_id,
     )
     application.bot_data["runtime"] = runtime
     application.add_handler(TypeHandler(Update, on_update))
@@ -79,7 +98,9 @@ async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
     await set_commands(application)
     async with runtime.services.db.transaction() as session:
         await forget_old_updates(session, runtime.services.clock)
-    runtime.sender = Sender(runtime.services.db, runtime.services.clock, application.bot)
+    runtime.sender = Sender(
+        runtime.services.db, runtime.services.clock, application.bot, runtime.pacer
+    )
     runtime.services.wake_sender = runtime.sender.wake
     runtime.sender.start()
 
@@ -125,7 +146,7 @@ class BotProcess:
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, concurrency=settings.max_concurrent_updates)
         self.application = build_application(settings, self.db, clock or SystemClock())
 
     @property
@@ -134,6 +155,7 @@ class BotProcess:
 
     async def start(self) -> None:
         app = self.application
+        await wait_for_telegram(app.bot)
         await app.initialize()
         await _on_start(app)
         await app.start()
@@ -163,8 +185,11 @@ def run(settings: Settings) -> None:
     )
     # httpx logs every request URL, and the URL carries the token: keep it quiet.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    assert settings.token, "run needs TELEGRAM_BOT_TOKEN"
+    asyncio.run(check_telegram(settings.token, settings.telegram_api_server))
     upgrade(settings.database_url)
-    application = build_application(settings, Database(settings.database_url), SystemClock())
+    db = Database(settings.database_url, concurrency=settings.max_concurrent_updates)
+    application = build_application(settings, db, SystemClock())
     webhook = webhook_options(settings)
     if webhook:
         application.run_webhook(**webhook, allowed_updates=Update.ALL_TYPES)

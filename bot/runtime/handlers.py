@@ -47,6 +47,17 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 await query.answer(response.toast)
 
 
+async def ask_to_wait(bot: Bot, update: Update) -> None:
+    """Someone sends faster than we can answer: say so once; every message is still answered."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or chat.type != "private":
+        return
+    tr = Translator(normalise_locale(user.language_code if user else None))
+    await bot.send_message(
+        chat.id, tr._("Mohon tunggu sebentar… Semua pesan Bapak/Ibu akan dijawab berurutan.")
+    )
+
+
 async def update_chat_menu(bot: Bot, chat_id: int, menu: tuple[tuple[str, str], ...]) -> None:
     """Show this person only the commands their roles allow; none left → the default menu."""
     scope = BotCommandScopeChat(chat_id)

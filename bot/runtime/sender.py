@@ -1,9 +1,10 @@
 """The paced sender: drains the outbox within Telegram's limits.
 
-One loop for every unprompted message (notifications now; reminders and broadcasts later),
-so they share the limits instead of fighting over them: a global bucket (default 25/s) and
-one per chat (1/s). A 429 pauses everything for `retry_after`; a 403 marks the person
-unreachable; network trouble retries with backoff.
+One loop for every unprompted message (notifications now; reminders and broadcasts later).
+Its calls go through the bot's TelegramPacer like the replies do, so both share one view of
+Telegram's limits: the global bucket (SEND_RATE) and each chat's recent messages (an
+unprompted message waits until its chat is quiet). A 429 re-queues the row and pauses; a 403
+marks the person unreachable; network trouble retries with backoff.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ import contextlib
 import logging
 from enum import Enum
 
-from aiolimiter import AsyncLimiter
-from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ExtBot
 
 from bot.domain import outbox
 from bot.domain.clock import Clock
 from bot.domain.reachability import person_unreachable
 from bot.runtime.leader import Leadership
+from bot.runtime.pacing import OUTBOX, TelegramPacer, retry_seconds
 from bot.runtime.render import markup
 from storage.db import Database
 from storage.models import Outbox
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 1.0
 FOLLOWER_RETRY_SECONDS = 5.0
 STOP_GRACE_SECONDS = 5.0
+# A chat that just had a burst is looked at again after this long.
+CHAT_QUIET_SECONDS = 1.0
 
 
 class Outcome(Enum):
@@ -44,15 +47,10 @@ class Sender:
         self,
         db: Database,
         clock: Clock,
-        bot: Bot,
-        *,
-        global_rate: float = 25.0,
-        per_chat_rate: float = 1.0,
+        bot: ExtBot,  # type: ignore[type-arg]
+        pacer: TelegramPacer,
     ) -> None:
-        self.db, self.clock, self.bot = db, clock, bot
-        self._global = AsyncLimiter(global_rate, 1.0)
-        self._per_chat_rate = per_chat_rate
-        self._chats: dict[int, AsyncLimiter] = {}
+        self.db, self.clock, self.bot, self.pacer = db, clock, bot, pacer
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._leadership = Leadership(db)
@@ -122,26 +120,22 @@ class Sender:
 
     async def _deliver(self, row: Outbox) -> Outcome:
         """Try one row once and record what happened."""
-        chat = self._chats.setdefault(row.chat_id, AsyncLimiter(1, 1.0 / self._per_chat_rate))
-        if not chat.has_capacity():
+        if not self.pacer.chat_is_quiet(row.chat_id):
             async with self.db.transaction() as session:
-                await outbox.release(session, self.clock, row, 1.0 / self._per_chat_rate)
+                await outbox.release(session, self.clock, row, CHAT_QUIET_SECONDS)
             return Outcome.HOLD_CHAT
-        await chat.acquire()
-        await self._global.acquire()
         try:
             message = await self.bot.send_message(
                 row.chat_id,
                 row.text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup(outbox.keyboard_from_json(row.buttons)),
+                rate_limit_args={"lane": OUTBOX},
             )
         except RetryAfter as error:
-            delay = _seconds(error.retry_after)
-            log.warning("rate limited by Telegram: pausing %.0fs", delay)
+            delay = retry_seconds(error)
             async with self.db.transaction() as session:
                 await outbox.release(session, self.clock, row, delay)
-            await asyncio.sleep(delay)
             return Outcome.PAUSE
         except Forbidden as error:
             async with self.db.transaction() as session:
@@ -163,8 +157,3 @@ class Sender:
         async with self.db.transaction() as session:
             await outbox.mark_sent(session, self.clock, row.id, message.message_id)
         return Outcome.DONE
-
-
-def _seconds(value: object) -> float:
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlmodel import col, select
 
 from bot.domain import areas, people
@@ -26,13 +25,6 @@ MONTHS = ("", "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "A
           "September", "Oktober", "November", "Desember")  # fmt: skip
 # How a step is answered: typed text, a button label, or one of these.
 SKIP, LOCATION, PHOTO, PDF = "<skip>", "<location>", "<photo>", "<pdf>"
-
-
-@pytest.fixture(autouse=True)
-def _quick_people(world: World) -> None:
-    """Simulated people answer a whole form in a second, far beyond the 30 messages a second
-    Telegram allows a bot overall; the per-chat limits (what one real person meets) stay on."""
-    world.sim.set_limits(global_per_second=1000, global_burst=1000)
 
 
 def today() -> date:

@@ -1,0 +1,164 @@
+"""One view of Telegram's limits for every call the bot makes (replies and the outbox alike).
+
+Plugged into PTB as its rate limiter, so nothing reaches Telegram around it:
+- New messages share one global bucket (SEND_RATE, default 25/s; Telegram allows about 30).
+- Per chat, replies are not held back (a person waits for them, and people rarely outpace
+  Telegram's ~1/s), but they are counted, so the outbox sender sends unprompted messages only
+  into a chat that has been quiet (see `chat_is_quiet`).
+- A 429 pauses what it concerns for `retry_after`: that one chat when it had just had a burst,
+  otherwise everything (we crossed the global limit). Replies are then sent again, in order,
+  because the caller is still waiting for them; the outbox sender gets the 429 and re-queues.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+# Calls that put a new message into a chat: Telegram's flood limits count these.
+NEW_MESSAGE_METHODS = frozenset(
+    {
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendVideo",
+        "sendAudio",
+        "sendVoice",
+        "sendAnimation",
+        "sendSticker",
+        "sendPoll",
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+    }
+)
+# rate_limit_args lane for the outbox sender: give a 429 back instead of waiting it out.
+OUTBOX = "outbox"
+REPLY_RETRIES = 8
+# Telegram tolerates short bursts in a private chat, then about one message a second.
+CHAT_BURST = 3
+CHAT_RATE = 1.0
+# Forget a chat's bucket once it has drained; keeps memory flat with thousands of people.
+PRUNE_EVERY = 2048
+
+Callback = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """`retry_after` in seconds (PTB gives an int or a timedelta, by version and setting)."""
+    value: Any = error.retry_after
+    return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
+
+
+class TelegramPacer(BaseRateLimiter[dict[str, Any]]):
+    """Global bucket, per-chat view, 429 pauses and retries; see the module docstring."""
+
+    def __init__(self, rate: float, *, reply_retries: int = REPLY_RETRIES) -> None:
+        self.rate = rate
+        self._global = AsyncLimiter(rate, 1.0)
+        self._chats: dict[int, AsyncLimiter] = {}
+        self._paused_until = 0.0
+        self._chat_paused_until: dict[int, float] = {}
+        self._reply_retries = reply_retries
+        self.rate_limited = 0  # 429s seen (for tests and the benchmark)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""
+
+    async def process_request(
+        self,
+        callback: Callback,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: dict[str, Any] | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Wait for our turn, make the call, and wait out a 429 (replies) or pass it on."""
+        chat_id = data.get("chat_id")
+        chat = chat_id if isinstance(chat_id, int) else None
+        counted = endpoint in NEW_MESSAGE_METHODS
+        outbox = (rate_limit_args or {}).get("lane") == OUTBOX
+        for attempt in range(self._reply_retries + 1):
+            if counted:
+                await self._wait_turn(chat)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                delay = retry_seconds(error)
+                self.rate_limited += 1
+                self._pause(chat, delay)
+                if outbox or attempt == self._reply_retries:
+                    raise
+                log.info("%s to chat %s hit 429: sending again in %.0fs", endpoint, chat, delay)
+        raise AssertionError("unreachable")
+
+    def chat_is_quiet(self, chat_id: int) -> bool:
+        """True when an unprompted message may go to this chat now without a burst."""
+        if self._chat_paused_until.get(chat_id, 0.0) > self._now():
+            return False
+        bucket = self._chats.get(chat_id)
+        return bucket is None or bucket.has_capacity(CHAT_BURST)
+
+    def paused_for(self) -> float:
+        """Seconds until a global 429 pause ends (0 when not paused)."""
+        return max(0.0, self._paused_until - self._now())
+
+    async def _wait_turn(self, chat: int | None) -> None:
+        # A loop, not one sleep: another 429 may lengthen the pause while we wait.
+        while (until := max(self._paused_until, self._chat_pause(chat))) > self._now():  # noqa: ASYNC110
+            await asyncio.sleep(until - self._now())
+        await self._global.acquire()
+        if chat is not None:
+            bucket = self._bucket(chat)
+            if bucket.has_capacity():  # count it; a reply is never held for its own chat
+                await bucket.acquire()
+
+    def _pause(self, chat: int | None, delay: float) -> None:
+        """Pause the chat after its own burst; otherwise everything (the global limit)."""
+        until = self._now() + delay
+        bucket = self._chats.get(chat) if chat is not None else None
+        if chat is not None and bucket is not None and not bucket.has_capacity():
+            self._chat_paused_until[chat] = max(self._chat_pause(chat), until)
+            log.warning("Telegram asked to slow down in chat %s for %.0fs", chat, delay)
+        else:
+            self._paused_until = max(self._paused_until, until)
+            log.warning("Telegram asked to slow down: all sending paused for %.0fs", delay)
+
+    def _chat_pause(self, chat: int | None) -> float:
+        return self._chat_paused_until.get(chat, 0.0) if chat is not None else 0.0
+
+    def _bucket(self, chat: int) -> AsyncLimiter:
+        bucket = self._chats.get(chat)
+        if bucket is None:
+            if len(self._chats) >= PRUNE_EVERY:
+                self._prune()
+            bucket = self._chats[chat] = AsyncLimiter(CHAT_BURST, CHAT_BURST / CHAT_RATE)
+        return bucket
+
+    def _prune(self) -> None:
+        now = self._now()
+        for chat, bucket in list(self._chats.items()):
+            if bucket.has_capacity(CHAT_BURST) and self._chat_paused_until.get(chat, 0) <= now:
+                del self._chats[chat]
+                self._chat_paused_until.pop(chat, None)
+
+    @staticmethod
+    def _now() -> float:
+        return asyncio.get_running_loop().time()
