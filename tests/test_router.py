@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import func, select
 
 from bot.domain import areas, invites, people
@@ -10,6 +12,7 @@ from bot.ui import Incoming
 from conversations.context import Services
 from conversations.features import build_routes
 from conversations.router import Router
+from storage.db import Database
 from storage.models import Invite, Person, ProcessedUpdate, Role
 from tests.conftest import RECENT_ASSESSMENT
 
@@ -81,3 +84,22 @@ async def test_update_ids_older_than_telegram_keeps_them_are_forgotten(db, clock
     async with db.transaction() as s:
         assert await s.get(ProcessedUpdate, 1) is None
         assert await s.get(ProcessedUpdate, 2) is not None
+
+
+async def test_one_update_in_two_processes_at_once_is_handled_by_one(database_url, clock):
+    """Two bot processes (webhook behind a load balancer) get the same update together."""
+    first, second = Database(database_url), Database(database_url)
+    try:
+        await _koordinator(first, clock)
+        routers = [Router(Services(db=d, clock=clock), build_routes()) for d in (first, second)]
+        press = Incoming(
+            update_id=501, user_id=9, chat_id=9, kind="callback", callback_data="inv:r:1:anggota"
+        )
+        answers = await asyncio.gather(*(r.handle(press) for r in routers))
+        assert sorted(bool(a.replies) for a in answers) == [False, True]
+        async with first.transaction() as s:
+            invites_made = (await s.exec(select(func.count()).select_from(Invite))).one()
+        assert invites_made == 2  # the koordinator's own, plus the one this press made
+    finally:
+        await first.dispose()
+        await second.dispose()
