@@ -25,6 +25,8 @@ Call = Callable[..., Awaitable[tuple[int, dict[str, Any]]]]
 
 
 async def test_replies_counts_new_messages_in_order(sim: Simulator, call: Call) -> None:
+    # Lifted: this test checks message counting, not flood control (test_sim_http_errors
+    # covers the limits).
     sim.set_limits(None)
     user = sim.user(1001)
     await user.send("hi")

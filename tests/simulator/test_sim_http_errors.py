@@ -198,6 +198,7 @@ async def test_user_file_round_trip_and_size_limit(
 async def test_bot_uploads_are_stored_and_reusable(
     sim: Simulator, call: Call, expect: Expect, upload: Upload
 ) -> None:
+    # Lifted: uploads to one chat in a row; flood control is tested above.
     sim.set_limits(None)
     user = sim.user(1001)
     await user.send("hi")

@@ -47,6 +47,8 @@ async def test_get_me_auth_and_unknown_method(sim: Simulator, http: httpx.AsyncC
 
 
 async def test_every_encoding_is_decoded(sim: Simulator, http: httpx.AsyncClient) -> None:
+    # Lifted: this test sends many raw calls to one chat to check decoding, not flood control
+    # (tests/simulator/test_sim_http_errors.py tests the limits).
     sim.set_limits(None)
     await sim.user(1001).send("hi")
     markup = json.dumps(BUTTON)
