@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlalchemy import update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import audit
@@ -13,9 +14,14 @@ from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.permissions import ensure_can_invite
+from bot.i18n import N_
 from storage.models import Bkm, Invite, Kota, Mitra, Role
 
 MAX_USES = 50
+USED_UP = N_(
+    "Maaf, tautan undangan ini sudah dipakai. Mohon minta tautan baru kepada yang "
+    "mengundang Bapak/Ibu."
+)
 
 
 def deep_link(bot_username: str, token: str) -> str:
@@ -79,8 +85,23 @@ async def valid_invite(session: AsyncSession, clock: Clock, token: str) -> Invit
             "mengundang Bapak/Ibu."
         )
     if invite.uses >= invite.max_uses:
-        raise InvalidInput(
-            "Maaf, tautan undangan ini sudah dipakai. Mohon minta tautan baru kepada yang "
-            "mengundang Bapak/Ibu."
-        )
+        raise InvalidInput(USED_UP)
     return invite
+
+
+async def claim_use(session: AsyncSession, invite: Invite) -> None:
+    """Count one use of `invite`, or refuse when none is left.
+
+    One conditional UPDATE, not a read then a write: two people opening a single-use link at
+    once cannot both pass. On PostgreSQL the second waits for the first's row lock and then
+    re-checks `uses < max_uses` against the committed count.
+    """
+    claimed = await session.exec(  # type: ignore[call-overload]
+        update(Invite)
+        .where(col(Invite.id) == invite.id, col(Invite.uses) < col(Invite.max_uses))
+        .values(uses=col(Invite.uses) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise InvalidInput(USED_UP)
+    await session.refresh(invite, ["uses"])

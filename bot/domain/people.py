@@ -9,7 +9,7 @@ from bot.domain import audit
 from bot.domain.actors import Actor, person_by_telegram
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.invites import valid_invite
+from bot.domain.invites import claim_use, valid_invite
 from bot.i18n import SUPPORTED, normalise_locale
 from storage.models import (
     Bkm,
@@ -60,6 +60,11 @@ async def register_with_invite(
     """
     invite = await _invite_for(session, clock, token, telegram_id)
     person = await person_by_telegram(session, telegram_id)
+    if person is not None and await _redeemed(session, invite, person):
+        return person, invite
+    # Claimed before anything is written: a refusal (someone else got the last use a moment
+    # ago) leaves nothing behind, even though the chat layer commits after showing it.
+    await claim_use(session, invite)
     if person is None:
         person = Person(
             telegram_id=telegram_id,
@@ -71,8 +76,6 @@ async def register_with_invite(
         session.add(person)
         await session.flush()
     assert person.id is not None
-    if await _redeemed(session, invite, person):
-        return person, invite
     if not await has_consent(session, person):
         session.add(
             Consent(
@@ -83,8 +86,6 @@ async def register_with_invite(
             person.onboarding_step = "name"
     assert invite.id is not None
     session.add(InviteRedemption(invite_id=invite.id, person_id=person.id, at=clock.now()))
-    invite.uses += 1
-    session.add(invite)
     await _add_grant(
         session, person.id, Role(invite.role), invite.kota_id, invite.bkm_id, invite.mitra_id, clock
     )

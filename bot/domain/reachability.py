@@ -21,7 +21,15 @@ UNREACHABLE_NOTICE = N_(
 
 async def person_unreachable(session: AsyncSession, clock: Clock, chat_id: int, error: str) -> None:
     """Mark the person unreachable (dropping their queue) and tell each facilitator once."""
-    person = (await session.exec(select(Person).where(Person.telegram_id == chat_id))).first()
+    # Locked and read afresh: two senders failing for the same chat at once (two processes)
+    # must not both find the person still reachable and both tell the facilitators.
+    stmt = (
+        select(Person)
+        .where(Person.telegram_id == chat_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    person = (await session.exec(stmt)).first()
     already = person is not None and person.unreachable_at is not None
     await outbox.mark_unreachable(session, clock, chat_id, error)
     if person is None or person.id is None or already:

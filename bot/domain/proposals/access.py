@@ -23,9 +23,23 @@ NOT_EDITABLE = N_("Usulan ini sudah diajukan, jadi tidak dapat diubah lagi.")
 NOT_YOURS = N_("Maaf, hanya penyusun usulan ini atau koordinator BKM-nya yang dapat mengubahnya.")
 
 
-async def load(session: AsyncSession, proposal_id: int) -> Proposal:
+async def _get(session: AsyncSession, proposal_id: int, for_update: bool) -> Proposal | None:
+    """The proposal row; `for_update` locks it until the transaction ends and reads it afresh.
+
+    Every change of a proposal checks its state and then writes: two at once (a double tap on
+    two devices, two processes) must not both pass the check. On PostgreSQL the row lock makes
+    the second wait and then see the first's committed change; SQLite ignores FOR UPDATE, but
+    its transactions already take turns (storage/db.py).
+    """
+    if not for_update:
+        return await session.get(Proposal, proposal_id)
+    # populate_existing: a copy loaded earlier in this transaction may be stale by now.
+    return await session.get(Proposal, proposal_id, with_for_update=True, populate_existing=True)
+
+
+async def load(session: AsyncSession, proposal_id: int, *, for_update: bool = False) -> Proposal:
     """The proposal with this id, whoever asks (callers check access)."""
-    proposal = await session.get(Proposal, proposal_id)
+    proposal = await _get(session, proposal_id, for_update)
     if proposal is None:
         raise NotFound(NOT_FOUND_ID)
     return proposal
@@ -52,9 +66,14 @@ def may_edit(actor: Actor, proposal: Proposal) -> bool:
     return (own and is_member_of(actor, proposal)) or is_koordinator_of(actor, proposal)
 
 
-async def load_editable(session: AsyncSession, actor: Actor, proposal_id: int) -> Proposal:
-    """A proposal whose form `actor` may change now (a draft, or one sent back for revision)."""
-    proposal = await load(session, proposal_id)
+async def load_editable(
+    session: AsyncSession, actor: Actor, proposal_id: int, *, for_update: bool = True
+) -> Proposal:
+    """A proposal whose form `actor` may change now (a draft, or one sent back for revision).
+
+    Locked by default: its callers change it, and a submit may be checking it at this moment.
+    """
+    proposal = await load(session, proposal_id, for_update=for_update)
     if not may_edit(actor, proposal):
         if not await can_see(session, actor, proposal):
             raise NotFound(NOT_FOUND_ID)
@@ -113,9 +132,14 @@ async def can_see(session: AsyncSession, actor: Actor, proposal: Proposal) -> bo
     return (await session.exec(stmt)).first() is not None
 
 
-async def load_visible(session: AsyncSession, actor: Actor, proposal_id: int) -> Proposal:
-    """A proposal `actor` may see; NotFound otherwise, the same as for an unknown id."""
-    proposal = await session.get(Proposal, proposal_id)
+async def load_visible(
+    session: AsyncSession, actor: Actor, proposal_id: int, *, for_update: bool = False
+) -> Proposal:
+    """A proposal `actor` may see; NotFound otherwise, the same as for an unknown id.
+
+    Pass `for_update=True` before changing it (see `_get`).
+    """
+    proposal = await _get(session, proposal_id, for_update)
     if proposal is None or not await can_see(session, actor, proposal):
         raise NotFound(NOT_FOUND_ID)
     return proposal

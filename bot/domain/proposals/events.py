@@ -125,7 +125,11 @@ async def change_status(
     amount: int | None = None,
     **detail: object,
 ) -> ProposalEvent:
-    """Move the proposal, and record who, when and why; then tell the people concerned."""
+    """Move the proposal, and record who, when and why; then tell the people concerned.
+
+    The caller loaded `proposal` locked (`access.load_*(…, for_update=True)`) before checking
+    that the move is allowed, so no other change slips in between the check and this write.
+    """
     old = proposal.status
     proposal.status = target_status(action, ProposalStatus(old)).value
     proposal.updated_at = clock.now()

@@ -66,7 +66,9 @@ async def answer_as_mitra(
     mitra_id: int | None = None,
 ) -> Outcome:
     """Record this mitra's pledge (rupiah) or decline (reason required); tell the BKM."""
-    proposal = await access.load_visible(session, actor, proposal_id)
+    # Locked: the same answer sent twice at once is recorded and told once, and an answer
+    # never slips in beside a status change that closes the proposal to answers.
+    proposal = await access.load_visible(session, actor, proposal_id, for_update=True)
     partner = await _partner_row(session, actor, proposal_id, mitra_id)
     answer, amount, note = _answer(pledge, decline_reason)
     if (partner.answer, partner.pledged_amount, partner.note) == (answer, amount, note):

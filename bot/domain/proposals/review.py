@@ -32,7 +32,8 @@ ONLY_FASILITATOR = N_("Maaf, hanya fasilitator kota usulan ini yang dapat melaku
 
 
 async def _load_for_review(session: AsyncSession, actor: Actor, proposal_id: int) -> Proposal:
-    proposal = await access.load_visible(session, actor, proposal_id)
+    """The proposal, locked: every action here checks its status (and tranches), then writes."""
+    proposal = await access.load_visible(session, actor, proposal_id, for_update=True)
     if not is_fasilitator_of(actor, proposal):
         raise NotAllowed(ONLY_FASILITATOR)
     return proposal
@@ -122,7 +123,8 @@ async def disburse(
 ) -> Outcome:
     """Record tranche number `tranche` (1, 2, …); the total never exceeds the approved amount.
 
-    Recording the same tranche again with the same amount is a no-op.
+    Recording the same tranche again with the same amount is a no-op. Two recordings at once
+    take turns on the proposal's row lock, so the second sees the first's tranche and total.
     """
     proposal = await _load_for_review(session, actor, proposal_id)
     assert proposal.id is not None

@@ -71,9 +71,11 @@ async def submit(
 ) -> SubmitResult:
     """Submit a draft (koordinator), or hand it to the koordinator(s) (anggota).
 
-    One sent back for revision is resubmitted; one submitted before answers ALREADY.
+    One sent back for revision is resubmitted; one submitted before answers ALREADY (also when
+    a second tap, on another device or process, arrives while the first is being stored: the
+    row lock makes it wait and then find the proposal submitted, with its code).
     """
-    proposal = await access.load_visible(session, actor, proposal_id)
+    proposal = await access.load_visible(session, actor, proposal_id, for_update=True)
     if proposal.status == ProposalStatus.NEEDS_REVISION.value:
         return await resubmit(session, clock, actor, proposal_id)
     if proposal.status != ProposalStatus.DRAFT.value:
@@ -158,7 +160,7 @@ async def resubmit(
     session: AsyncSession, clock: Clock, actor: Actor, proposal_id: int
 ) -> SubmitResult:
     """After revision: submit again as the next version (the timeline keeps both)."""
-    proposal = await access.load_visible(session, actor, proposal_id)
+    proposal = await access.load_visible(session, actor, proposal_id, for_update=True)
     resubmitted = proposal.status == ProposalStatus.SUBMITTED.value and proposal.version > 1
     if resubmitted and await is_repeat(session, proposal, Action.RESUBMIT, None, None):
         return SubmitResult(Submitted.ALREADY, proposal)
@@ -184,7 +186,7 @@ async def withdraw(
     reason: str | None = None,
 ) -> Outcome:
     """A koordinator withdraws a proposal before a decision (→ dibatalkan)."""
-    proposal = await access.load_visible(session, actor, proposal_id)
+    proposal = await access.load_visible(session, actor, proposal_id, for_update=True)
     if not is_koordinator_of(actor, proposal):
         raise NotAllowed(N_("Maaf, hanya koordinator BKM yang dapat menarik usulan."))
     note = clean_note(reason, required=False)
