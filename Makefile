@@ -53,6 +53,7 @@ test-pg: install i18n-compile
 
 bench: install i18n-compile
 	$(BIN)/pytest tests/bench --benchmark-enable -q
+	$(BIN)/python -m tests.bench.load
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,0 +1,92 @@
+"""`python -m tests.bench.load`: run every bot at every latency, print and save the table.
+
+Exits 0 whether or not a target is met; 1 when the harness itself failed: a bot did not
+start or died, a reply was lost, or a conversation went off script (a button not there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.bench.load import report
+from tests.bench.load.processes import REPO
+from tests.bench.load.report import BARE, OURS, RunResult
+from tests.bench.load.run import HarnessError, Plan, run
+
+FULL = {"people": 200, "seconds": 20.0, "warmup": 3.0}
+QUICK = {"people": 10, "seconds": 3.0, "warmup": 1.0}
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    """Command-line options; --quick changes the defaults, explicit values still win."""
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.load", description=__doc__)
+    parser.add_argument("--people", type=int, help=f"simulated people (default {FULL['people']})")
+    parser.add_argument("--seconds", type=float, help="measured seconds per run (default 20)")
+    parser.add_argument("--warmup", type=float, help="seconds of load before measuring (3)")
+    parser.add_argument("--latency", default="0,0.1", help="seconds per Bot API call, comma list")
+    parser.add_argument("--bots", default=f"{OURS},{BARE}", help=f"{OURS} and/or {BARE}")
+    parser.add_argument(
+        "--quick", action="store_true", help="10 people, 3 s: a check, not a figure"
+    )
+    results = REPO / "bench" / "results"
+    parser.add_argument(
+        "--results", type=Path, default=results, help="folder for <date>-<commit>.md and .json"
+    )
+    parser.add_argument("--no-save", action="store_true", help="print only")
+    parser.add_argument("--logs", type=Path, help="where the bots' output goes (a new temp dir)")
+    args = parser.parse_args(argv)
+    for key, value in (QUICK if args.quick else FULL).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    args.latencies = [float(x) for x in args.latency.split(",") if x.strip()]
+    args.bot_list = [b.strip() for b in args.bots.split(",") if b.strip()]
+    if unknown := set(args.bot_list) - {OURS, BARE}:
+        parser.error(f"unknown bot(s): {', '.join(sorted(unknown))}")
+    return args
+
+
+async def measure(args: argparse.Namespace, workdir: Path, logs: Path) -> list[RunResult]:
+    """Each latency, each bot: a fresh simulator, database and process per run."""
+    plan = Plan(args.people, args.seconds, args.warmup, workdir, logs)
+    results = []
+    for latency in args.latencies:
+        for bot in args.bot_list:
+            print(f"… {bot} at {latency * 1000:.0f} ms per call", file=sys.stderr, flush=True)
+            results.append(await run(bot, latency, plan))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    about = report.machine()
+    logs = args.logs or Path(tempfile.mkdtemp(prefix="paket-bench-logs-"))  # kept after the run
+    logs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="paket-bench-") as workdir:
+        try:
+            results = asyncio.run(measure(args, Path(workdir), logs))
+        except HarnessError as error:
+            print(f"benchmark harness failed: {error}", file=sys.stderr)
+            return 1
+    settings = (
+        f"{args.people} people in a closed loop, {args.seconds:g} s measured after "
+        f"{args.warmup:g} s of warm-up, per run"
+    )
+    text = report.render(results, about, settings)
+    print(text)
+    print(f"Each bot's output (stdout and stderr) is in {logs}")
+    if not args.no_save:
+        print(f"saved {report.save(args.results, results, about, text)}")
+    lost, off_script = sum(r.lost for r in results), sum(r.off_script for r in results)
+    if lost or off_script:
+        print(f"benchmark harness failed: {lost} lost repl(ies), {off_script} conversation(s) "
+              "off script; see the notes above", file=sys.stderr)  # fmt: skip
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
