@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.actors import Actor
+from bot.domain.actors import HELD_ROWS, Actor, hold
 from bot.domain.clock import Clock
 from bot.i18n import Translator
 from bot.ui import FileRef, Incoming, Keyboard, Reply, Response
@@ -30,6 +33,10 @@ class ChatSettings:
     default_locale: str = "id"
     default_timezone: str = "Asia/Jakarta"
     invite_valid_days: int = 14
+    # Default reminder offsets before a meeting, longest first (REMINDER_OFFSETS).
+    reminder_offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
+    # Quiet hours in each person's zone, (start, end) hours; None: none (QUIET_HOURS).
+    quiet_hours: tuple[int, int] | None = (21, 6)
 
 
 @dataclass
@@ -53,6 +60,12 @@ class Context:
     tr: Translator
     response: Response = field(default_factory=Response)
     dialog: Dialog | None = None
+    # The router reads the dialog of every known person: None then means there is none.
+    _no_dialog: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._no_dialog = self.person is not None and self.dialog is None
+        _hold_rows_for_the_update(self.session)
 
     @property
     def clock(self) -> Clock:
@@ -87,7 +100,9 @@ class Context:
     # --- dialog state (where the person is in a multi-step flow) ------------------------------
 
     async def start_dialog(self, flow: str, step: str = "", **data: Any) -> Dialog:
-        dialog = self.dialog or await self.session.get(Dialog, self.incoming.user_id)
+        dialog = self.dialog
+        if dialog is None and not self._no_dialog:
+            dialog = await self.session.get(Dialog, self.incoming.user_id)
         if dialog is None:
             dialog = Dialog(telegram_id=self.incoming.user_id, flow=flow)
         dialog.flow, dialog.step, dialog.data = flow, step, dict(data)
@@ -108,3 +123,21 @@ class Context:
         if self.dialog is not None:
             await self.session.delete(self.dialog)
             self.dialog = None
+            self._no_dialog = False  # the row is gone only when the session flushes
+
+
+def _hold_rows_for_the_update(session: AsyncSession) -> None:
+    """Keep every row this update reads until its transaction ends.
+
+    The session's identity map refers to rows weakly, so a BKM or kota read by one step and
+    dropped is read again from the database by the next: an update looks them up many times.
+    """
+    sync = session.sync_session
+    if not sync.info.get("holding_rows"):
+        sync.info["holding_rows"] = True
+        hold(session, *sync.identity_map.values())
+        event.listen(sync, "loaded_as_persistent", _hold_loaded)
+
+
+def _hold_loaded(session: Session, instance: object) -> None:
+    session.info.setdefault(HELD_ROWS, []).append(instance)

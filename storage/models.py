@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UtcDateTime
@@ -155,6 +155,8 @@ class AuditLog(SQLModel, table=True):
     """Who did what, when. Keeps role and organisation so it survives a person's deletion."""
 
     __tablename__ = "audit_log"
+    # A proposal's audit trail (who returned it, who approved it) is read by entity and id.
+    __table_args__ = (Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),)
     id: int | None = Field(default=None, primary_key=True)
     at: datetime | None = _utc_column(index=True)
     actor_person_id: int | None = Field(default=None, foreign_key="person.id")
@@ -197,20 +199,32 @@ class OutboxStatus(StrEnum):
 class Outbox(SQLModel, table=True):
     """Everything the bot sends unprompted, rendered in the recipient's language."""
 
+    __table_args__ = (
+        # The sender's claim: pending rows that are due (and stale "sending" ones).
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        # One chat's open rows: the claim keeps each chat in order; a blocked chat drops them.
+        Index("ix_outbox_chat_id_status", "chat_id", "status"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     kind: str = Field(max_length=40)
     text: str
     buttons: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default=OutboxStatus.PENDING.value, max_length=10, index=True)
+    status: str = Field(default=OutboxStatus.PENDING.value, max_length=10)
     attempts: int = 0
-    next_attempt_at: datetime | None = _utc_column(index=True)
+    next_attempt_at: datetime | None = _utc_column()
     claimed_at: datetime | None = _utc_column()
     sent_at: datetime | None = _utc_column()
     message_id: int | None = None
     error: str | None = Field(default=None, max_length=500)
     created_at: datetime | None = _utc_column()
+    # What the row is about ("meeting:17"), so a cancelled meeting's unsent rows can be dropped.
+    topic: str | None = Field(default=None, max_length=40, index=True)
+    # A document to send with the text (a meeting's .ics): sent as a file named `file_name`.
+    file_name: str | None = Field(default=None, max_length=100)
+    file_content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
 
 
 # --- proposals -------------------------------------------------------------------------------
@@ -229,12 +243,14 @@ class Proposal(SQLModel, table=True):
             sqlite_where=text("status = 'draf'"),
             postgresql_where=text("status = 'draf'"),
         ),
+        # A fasilitator's /tinjau queue and /status list: their kota, by status.
+        Index("ix_proposal_kota_id_status", "kota_id", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str | None = Field(default=None, unique=True, max_length=20)
     bkm_id: int = Field(foreign_key="bkm.id", index=True)
-    kota_id: int = Field(foreign_key="kota.id", index=True)
+    kota_id: int = Field(foreign_key="kota.id")  # indexed with status (ix_proposal_kota_id_status)
     author_id: int | None = Field(default=None, foreign_key="person.id")
     status: str = Field(default="draf", max_length=20, index=True)
     version: int = 1
@@ -317,3 +333,6 @@ class ProposalCounter(SQLModel, table=True):
     __tablename__ = "proposal_counter"
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     last: int = 0
+
+
+from storage import meeting_models  # noqa: E402,F401

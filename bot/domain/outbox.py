@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import exists, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -50,35 +51,67 @@ def enqueue(
     text: str,
     buttons: Keyboard = (),
     not_before: datetime | None = None,
+    topic: str | None = None,
+    file_name: str | None = None,
+    file_content: bytes | None = None,
 ) -> Outbox | None:
-    """Queue `text` for `person` in the caller's transaction; skip people we cannot reach."""
+    """Queue `text` for `person` in the caller's transaction; skip people we cannot reach.
+
+    `topic` ("meeting:17") lets the cause find its unsent rows again. `file_content` (a
+    calendar file named `file_name`) goes as a second row right after the text: one Bot API
+    call per row, so a retry never sends the text twice, and the text is not bound by the
+    1,024-character caption limit.
+    """
     if person.telegram_id is None or person.deleted_at or person.unreachable_at:
         return None
-    row = Outbox(
-        person_id=person.id,
-        chat_id=person.telegram_id,
-        kind=kind,
-        text=text,
-        buttons=keyboard_to_json(buttons),
-        next_attempt_at=not_before or clock.now(),
-        created_at=clock.now(),
-    )
+    due = not_before or clock.now()
+    row = _row(clock, person, kind, due, topic)
+    row.text, row.buttons = text, keyboard_to_json(buttons)
     session.add(row)
+    if file_content is not None:
+        document = _row(clock, person, kind, due, topic)
+        document.file_name, document.file_content = file_name, file_content
+        session.add(document)
     # The router reads this after commit to wake the sender at once instead of at its next poll.
     session.info[QUEUED_FLAG] = True
     return row
 
 
+def _row(clock: Clock, person: Person, kind: str, due: datetime, topic: str | None) -> Outbox:
+    assert person.telegram_id is not None
+    return Outbox(
+        person_id=person.id,
+        chat_id=person.telegram_id,
+        kind=kind,
+        text="",
+        next_attempt_at=due,
+        created_at=clock.now(),
+        topic=topic,
+    )
+
+
 async def claim_due(
     session: AsyncSession, clock: Clock, *, limit: int, postgres: bool
 ) -> list[Outbox]:
-    """Claim up to `limit` due rows, oldest first, so no other sender takes them."""
+    """Claim up to `limit` due rows, oldest first, so no other sender takes them.
+
+    Only the oldest open row of each chat is claimable: a newer row never overtakes an older
+    one that waits (for its chat to be quiet, or to be retried), so each person receives
+    unprompted messages in the order they were queued.
+    """
     now = clock.now()
+    open_statuses = [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
     due = (col(Outbox.status) == OutboxStatus.PENDING.value) & (col(Outbox.next_attempt_at) <= now)
     stale = (col(Outbox.status) == OutboxStatus.SENDING.value) & (
         col(Outbox.claimed_at) <= now - STALE_CLAIM
     )
-    stmt = select(Outbox).where(due | stale).order_by(col(Outbox.id)).limit(limit)
+    older = aliased(Outbox)
+    first_of_chat = ~exists().where(
+        col(older.chat_id) == col(Outbox.chat_id),
+        col(older.status).in_(open_statuses),
+        col(older.id) < col(Outbox.id),
+    )
+    stmt = select(Outbox).where(due | stale, first_of_chat).order_by(col(Outbox.id)).limit(limit)
     if postgres:
         stmt = stmt.with_for_update(skip_locked=True)
     rows = list((await session.exec(stmt)).all())

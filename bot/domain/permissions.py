@@ -41,3 +41,34 @@ def ensure_can_invite(actor: Actor, role: Role, bkm: Bkm | None) -> None:
     if role in INVITABLE[Role.KOORDINATOR] and bkm.id in actor.bkm_ids(Role.KOORDINATOR):
         return
     raise NotAllowed("Maaf, Bapak/Ibu hanya dapat mengundang untuk BKM di wilayah Bapak/Ibu.")
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+
+def may_call_meetings(actor: Actor) -> bool:
+    """A fasilitator (in their area), a koordinator (their own BKM) or an admin."""
+    return actor.is_admin or bool(
+        actor.kota_ids(Role.FASILITATOR) or actor.bkm_ids(Role.KOORDINATOR)
+    )
+
+
+def ensure_can_invite_audience(actor: Actor, *, kota_id: int, bkm: Bkm | None) -> None:
+    """A fasilitator invites any audience of their kota; a koordinator only their own BKM.
+
+    `bkm` is the one BKM invited, or None for a kota-wide audience (all BKMs, a role, mitra).
+    """
+    if actor.is_admin or kota_id in actor.kota_ids(Role.FASILITATOR):
+        return
+    if bkm is not None and bkm.id in actor.bkm_ids(Role.KOORDINATOR):
+        return
+    if actor.bkm_ids(Role.KOORDINATOR):
+        raise NotAllowed("Maaf, koordinator hanya dapat mengundang warga BKM-nya sendiri.")
+    raise NotAllowed("Maaf, Bapak/Ibu hanya dapat mengundang peserta di wilayah Bapak/Ibu.")
+
+
+def may_manage_meeting(actor: Actor, *, organiser_id: int | None, kota_id: int) -> bool:
+    """Reschedule, cancel, attendance, minutes: the organiser, a fasilitator of the kota, admin."""
+    if actor.is_admin or kota_id in actor.kota_ids(Role.FASILITATOR):
+        return True
+    return organiser_id is not None and organiser_id == actor.person_id

@@ -219,11 +219,18 @@ def said(error: DomainError) -> str:
     return error.message.format(**error.params)
 
 
-async def outbox_rows(db: Database, *, kind: str | None = None) -> list[Outbox]:
+async def outbox_rows(
+    db: Database, *, kind: str | None = None, files: bool = False
+) -> list[Outbox]:
+    """Queued messages (of `kind`); the calendar files that follow some of them with `files`."""
     async with db.transaction() as s:
         stmt = select(Outbox).order_by(Outbox.id)  # type: ignore[arg-type]
         rows = list((await s.exec(stmt)).all())
-    return [r for r in rows if kind is None or r.kind == kind]
+    return [
+        r
+        for r in rows
+        if (kind is None or r.kind == kind) and (r.file_content is not None) == files
+    ]
 
 
 async def clear_outbox(db: Database) -> None:

@@ -1,0 +1,83 @@
+"""The reminder scheduler: every few seconds, due meeting reminders become outbox rows.
+
+An APScheduler 3 `AsyncIOScheduler` runs one job on the bot's event loop: open a transaction,
+`enqueue_due_reminders`, commit, then wake the outbox sender so the reminders go out at once.
+Every process may run it: a reminder is claimed by one transaction only (SKIP LOCKED on
+PostgreSQL, the single writer on SQLite) and each (reminder, person) is delivered once, so no
+leader election is needed here. Wiring (bot/runtime/app.py, after the sender is started):
+
+    runtime.scheduler = ReminderScheduler(db, clock, quiet_hours=chat.quiet_hours,
+                                          wake_sender=runtime.sender.wake)
+    runtime.scheduler.start()              # and `await runtime.scheduler.stop()` on shut-down
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.domain.clock import Clock
+from bot.domain.meetings.reminders import ReminderRun, enqueue_due_reminders
+from bot.domain.quiet_hours import QuietHours
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+# Reminders are due to the minute; a few seconds late is unnoticeable and cheap to poll.
+INTERVAL_SECONDS = 5
+JOB_ID = "meeting-reminders"
+
+
+class ReminderScheduler:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        quiet_hours: QuietHours,
+        wake_sender: Callable[[], None] = lambda: None,
+        interval_seconds: float = INTERVAL_SECONDS,
+    ) -> None:
+        self.db, self.clock, self.quiet_hours = db, clock, quiet_hours
+        self.wake_sender = wake_sender
+        self.interval_seconds = interval_seconds
+        self._scheduler: AsyncIOScheduler | None = None
+        self._running = asyncio.Lock()  # stop() waits for a run in flight
+
+    def start(self) -> None:
+        """Start the job on the running event loop; its first run is now."""
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._scheduler.add_job(
+            self.run_once, "interval", seconds=self.interval_seconds, id=JOB_ID,
+            max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
+        )  # fmt: skip
+        self._scheduler.start()
+
+    async def stop(self) -> None:
+        """No new runs; let the one in flight commit."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        async with self._running:
+            pass
+
+    async def run_once(self) -> ReminderRun:
+        """One pass: claim what is due, queue it, wake the sender. Errors are logged, not raised."""
+        async with self._running:
+            try:
+                async with self.db.transaction() as session:
+                    run = await enqueue_due_reminders(
+                        session, self.clock, postgres=self.db.is_postgres,
+                        quiet_hours=self.quiet_hours,
+                    )  # fmt: skip
+            except Exception:
+                log.exception("meeting reminders failed; trying again at the next run")
+                return ReminderRun()
+        if run.queued:
+            self.wake_sender()
+        if run.done or run.missed:
+            log.info("reminders: %s done, %s missed, %s messages", run.done, run.missed, run.queued)
+        return run

@@ -1,0 +1,113 @@
+"""Before the bot starts: wait until Telegram (or TELEGRAM_API_SERVER) answers and takes the token.
+
+Without it, PTB's start-up fails at the first unreachable server with three tracebacks. Here a
+server that cannot be reached is retried with backoff, one log line per attempt; a refused token
+ends in one line. The token is part of every Bot API URL, so it is removed from what is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[object]]
+
+
+class TelegramStartupError(Exception):
+    """The bot cannot start talking to Telegram; the message is one line for the operator."""
+
+
+class TelegramUnauthorized(TelegramStartupError):
+    """The server refused the bot token (401/404 from getMe)."""
+
+
+class TelegramUnreachable(TelegramStartupError):
+    """Telegram could not be reached in the attempts allowed."""
+
+
+async def wait_for_telegram(
+    bot: Bot,
+    *,
+    attempts: int | None = None,
+    first_delay: float = 1.0,
+    max_delay: float = 60.0,
+    sleep: Sleep = asyncio.sleep,
+) -> None:
+    """Initialize `bot` (getMe), retrying network failures with exponential backoff.
+
+    `attempts=None` retries until the server answers. Raises TelegramUnauthorized when the
+    token is refused and TelegramUnreachable when the attempts run out.
+    """
+    server = server_of(bot)
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            # initialize() caches getMe, so the application's own initialize() asks no more.
+            await bot.initialize()
+            return
+        except InvalidToken as error:
+            # PTB's own message quotes the token; the server's answer is its cause.
+            answer = _redact(str(error.__cause__ or "Unauthorized"), bot.token)
+            raise TelegramUnauthorized(
+                f"Telegram at {server} refused the bot token ({answer}): "
+                "check TELEGRAM_BOT_TOKEN and TELEGRAM_API_SERVER."
+            ) from None
+        except RetryAfter as error:
+            reason, delay = "flood control", _seconds(error.retry_after)
+        except NetworkError as error:  # TimedOut is a NetworkError too
+            reason, delay = (
+                _redact(str(error), bot.token),
+                _backoff(attempt, first_delay, max_delay),
+            )
+        except TelegramError as error:
+            raise TelegramStartupError(
+                f"Telegram at {server} gave an unexpected answer: {_redact(str(error), bot.token)}"
+            ) from None
+        if attempts is not None and attempt >= attempts:
+            raise TelegramUnreachable(
+                f"Telegram at {server} is not reachable ({reason}); gave up after "
+                f"{attempt} attempts."
+            )
+        log.warning(
+            "Telegram at %s is not reachable (%s); trying again in %s s (attempt %d)",
+            server,
+            reason,
+            f"{delay:g}",
+            attempt,
+        )
+        await sleep(delay)
+
+
+async def check_telegram(token: str, api_server: str) -> None:
+    """`wait_for_telegram` with a throwaway Bot on `api_server` (for the synchronous `run()`)."""
+    bot = Bot(token, base_url=api_server + "/bot", base_file_url=api_server + "/file/bot")
+    try:
+        await wait_for_telegram(bot)
+    finally:
+        await bot.shutdown()
+
+
+def server_of(bot: Bot) -> str:
+    """The root URL the bot talks to, without "/bot" and the token."""
+    return bot.base_url.split(bot.token, 1)[0].removesuffix("/").removesuffix("/bot")
+
+
+def _backoff(attempt: int, first: float, cap: float) -> float:
+    return float(min(first * 2 ** (attempt - 1), cap))
+
+
+def _seconds(retry_after: object) -> float:
+    total = getattr(retry_after, "total_seconds", None)
+    return float(total() if callable(total) else retry_after)  # type: ignore[arg-type]
+
+
+def _redact(message: str, token: str) -> str:
+    first = message.strip().splitlines()[0] if message.strip() else "no answer"
+    return first.replace(token, "<token>")
