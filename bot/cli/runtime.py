@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from bot.cli.common import JsonFlag, emit, group, reporting
+from bot.cli.common import CliError, JsonFlag, emit, group, reporting
 from bot.config import Settings, load_settings
 from storage.db import Database, alembic_config, upgrade
 
@@ -26,10 +26,14 @@ def run(as_json: JsonFlag = False) -> None:
             return
         # Imported here: PTB is heavy, and the operator's data commands never need it.
         from bot.runtime.app import run as run_bot
+        from bot.runtime.startup import TelegramStartupError
 
         mode = "webhook" if settings.webhook_url else "polling"
         emit(as_json, f"Starting PAKET Bot ({mode}); stop with Ctrl+C.", mode=mode)
-        run_bot(settings)
+        try:
+            run_bot(settings)
+        except TelegramStartupError as error:  # a refused token: one line, no traceback
+            raise CliError(str(error)) from None
 
 
 def demo(as_json: JsonFlag = False) -> None:

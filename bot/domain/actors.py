@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -87,46 +88,86 @@ _ROLE_WEIGHT = {
 SYSTEM = Actor(person_id=None, name="admin", grants=(Grant(Role.ADMIN),))
 
 
+HELD_ROWS = "held_rows"
+
+
+def hold(session: AsyncSession, *rows: object) -> None:
+    """Keep `rows` in the session's identity map until the transaction ends.
+
+    The identity map refers to rows weakly: a BKM read for a grant's name and then dropped is
+    fetched again by the next `session.get`. One update reads the same BKM and kota many times.
+    """
+    session.info.setdefault(HELD_ROWS, []).extend(rows)
+
+
+@dataclass(frozen=True)
+class _Scoped:
+    """One grant row with the BKM, mitra and kota it points at (the kota also via either)."""
+
+    grant: RoleGrant
+    bkm: Bkm | None
+    mitra: Mitra | None
+    kota: Kota | None
+
+    @property
+    def name(self) -> str:
+        for scope in (self.bkm, self.mitra, self.kota):
+            if scope is not None:
+                return scope.name
+        return ""
+
+
+async def _scoped_grants(session: AsyncSession, person_id: int) -> list[_Scoped]:
+    """A person's grants and their scopes in one query (every update needs them)."""
+    kota_id = func.coalesce(RoleGrant.kota_id, Bkm.kota_id, Mitra.kota_id)
+    stmt = (
+        select(RoleGrant, Bkm, Mitra, Kota)
+        .outerjoin(Bkm, col(Bkm.id) == col(RoleGrant.bkm_id))
+        .outerjoin(Mitra, col(Mitra.id) == col(RoleGrant.mitra_id))
+        .outerjoin(Kota, col(Kota.id) == kota_id)
+        .where(RoleGrant.person_id == person_id)
+        .order_by(col(RoleGrant.id))
+    )
+    rows = [_Scoped(*row) for row in (await session.exec(stmt)).all()]
+    # Later steps of the update look these up again with session.get: keep them at hand.
+    hold(session, *(x for r in rows for x in (r.bkm, r.mitra, r.kota) if x is not None))
+    return rows
+
+
+def _grants(rows: list[_Scoped]) -> tuple[Grant, ...]:
+    grants = [
+        Grant(Role(r.grant.role), r.grant.kota_id, r.grant.bkm_id, r.grant.mitra_id, r.name)
+        for r in rows
+    ]
+    return tuple(sorted(grants, key=lambda g: (-_ROLE_WEIGHT[g.role], g.scope_name)))
+
+
+def _timezone(rows: list[_Scoped], default: str) -> str:
+    return next((r.kota.timezone for r in rows if r.kota is not None), default)
+
+
 async def grants_of(session: AsyncSession, person_id: int) -> tuple[Grant, ...]:
     """A person's role grants with the name of each scope."""
-    rows = (await session.exec(select(RoleGrant).where(RoleGrant.person_id == person_id))).all()
-    grants = []
-    for row in rows:
-        scope = ""
-        if row.bkm_id is not None:
-            scope = (await session.get_one(Bkm, row.bkm_id)).name
-        elif row.mitra_id is not None:
-            scope = (await session.get_one(Mitra, row.mitra_id)).name
-        elif row.kota_id is not None:
-            scope = (await session.get_one(Kota, row.kota_id)).name
-        grants.append(Grant(Role(row.role), row.kota_id, row.bkm_id, row.mitra_id, scope))
-    return tuple(sorted(grants, key=lambda g: (-_ROLE_WEIGHT[g.role], g.scope_name)))
+    return _grants(await _scoped_grants(session, person_id))
 
 
 async def timezone_of(session: AsyncSession, person_id: int, default: str) -> str:
     """A person's time zone: that of the kota of their first scoped grant."""
-    rows = (await session.exec(select(RoleGrant).where(RoleGrant.person_id == person_id))).all()
-    for row in rows:
-        kota_id = row.kota_id
-        if kota_id is None and row.bkm_id is not None:
-            kota_id = (await session.get_one(Bkm, row.bkm_id)).kota_id
-        if kota_id is None and row.mitra_id is not None:
-            kota_id = (await session.get_one(Mitra, row.mitra_id)).kota_id
-        if kota_id is not None:
-            return (await session.get_one(Kota, kota_id)).timezone
-    return default
+    return _timezone(await _scoped_grants(session, person_id), default)
 
 
 async def actor_for(
     session: AsyncSession, person: Person, default_tz: str = "Asia/Jakarta"
 ) -> Actor:
+    """The person with their grants and time zone, read in one query."""
     assert person.id is not None
+    rows = await _scoped_grants(session, person.id)
     return Actor(
         person_id=person.id,
         name=person.name,
-        grants=await grants_of(session, person.id),
+        grants=_grants(rows),
         locale=person.locale or "id",
-        timezone=await timezone_of(session, person.id, default_tz),
+        timezone=_timezone(rows, default_tz),
         telegram_id=person.telegram_id,
     )
 

@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
+from bot.runtime.pacing import retry_seconds
+
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[object]]
@@ -60,7 +62,7 @@ async def wait_for_telegram(
                 "check TELEGRAM_BOT_TOKEN and TELEGRAM_API_SERVER."
             ) from None
         except RetryAfter as error:
-            reason, delay = "flood control", _seconds(error.retry_after)
+            reason, delay = "flood control", retry_seconds(error)
         except NetworkError as error:  # TimedOut is a NetworkError too
             reason, delay = (
                 _redact(str(error), bot.token),
@@ -101,11 +103,6 @@ def server_of(bot: Bot) -> str:
 
 def _backoff(attempt: int, first: float, cap: float) -> float:
     return float(min(first * 2 ** (attempt - 1), cap))
-
-
-def _seconds(retry_after: object) -> float:
-    total = getattr(retry_after, "total_seconds", None)
-    return float(total() if callable(total) else retry_after)  # type: ignore[arg-type]
 
 
 def _redact(message: str, token: str) -> str:

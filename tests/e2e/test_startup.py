@@ -1,0 +1,124 @@
+"""Start-up when Telegram cannot be reached or refuses the token: one line each, no traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from telegram import Bot
+
+from bot.runtime.startup import TelegramUnauthorized, TelegramUnreachable, wait_for_telegram
+from bot.simulator import Simulator
+
+TOKEN = "123456:ABCDEFG"
+OTHER_TOKEN = "654321:SIMULATED-TOKEN"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _bot(root: str, token: str = TOKEN) -> Bot:
+    return Bot(token, base_url=root + "/bot", base_file_url=root + "/file/bot")
+
+
+class FakeSleep:
+    """Records the delays asked for instead of waiting; may run something on a given call."""
+
+    def __init__(self, on_call: dict[int, object] | None = None) -> None:
+        self.delays: list[float] = []
+        self.on_call = on_call or {}
+
+    async def __call__(self, delay: float) -> None:
+        self.delays.append(delay)
+        action = self.on_call.get(len(self.delays))
+        if action is not None:
+            await action  # type: ignore[misc]
+
+
+async def test_unreachable_server_is_retried_with_one_line_per_attempt(
+    caplog: pytest.LogCaptureFixture,
+):
+    root = f"http://127.0.0.1:{_free_port()}"
+    sleep = FakeSleep()
+    caplog.set_level(logging.INFO)  # PTB's own DEBUG lines quote the Bot API URL
+    with pytest.raises(TelegramUnreachable) as raised:
+        await wait_for_telegram(
+            _bot(root), attempts=6, first_delay=1.0, max_delay=10.0, sleep=sleep
+        )
+    assert sleep.delays == [1, 2, 4, 8, 10]  # doubling, capped at max_delay
+    mine = [r for r in caplog.records if r.name == "bot.runtime.startup"]
+    assert [r.getMessage().split(" is not reachable ")[0] for r in mine] == [
+        f"Telegram at {root}"
+    ] * 5
+    assert "trying again in 4 s (attempt 3)" in mine[2].getMessage()
+    assert "ConnectError" in mine[0].getMessage()
+    # Nothing logged while waiting carries a traceback or the token.
+    assert all(r.exc_info is None for r in caplog.records)
+    assert not any(TOKEN in r.getMessage() for r in caplog.records)
+    assert "\n" not in str(raised.value) and "after 6 attempts" in str(raised.value)
+
+
+async def test_a_refused_token_ends_in_one_line_without_the_token(
+    caplog: pytest.LogCaptureFixture,
+):
+    sleep = FakeSleep()
+    async with Simulator(token=OTHER_TOKEN) as sim:
+        bot = _bot(sim.url)
+        with pytest.raises(TelegramUnauthorized) as raised:
+            await wait_for_telegram(bot, sleep=sleep)
+        await bot.shutdown()
+    message = str(raised.value)
+    assert "refused the bot token" in message and sim.url in message
+    assert "\n" not in message and TOKEN not in message
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    assert sleep.delays == []  # a refused token is not retried
+    assert not any(TOKEN in r.getMessage() for r in caplog.records)
+
+
+async def test_a_server_that_comes_up_later_is_waited_for():
+    port = _free_port()
+    sim = Simulator(token=TOKEN, bot_username="late_bot")
+    # Two attempts fail; during the second pause the server starts on that port.
+    sleep = FakeSleep(on_call={2: sim.start(port=port)})
+    bot = _bot(f"http://127.0.0.1:{port}")
+    try:
+        await wait_for_telegram(bot, sleep=sleep)
+        assert sleep.delays == [1, 2]
+        assert bot.username == "late_bot"  # initialized: getMe is cached for the application
+        assert [name for name, _ in sim.calls] == ["getMe"]
+    finally:
+        await bot.shutdown()
+        await sim.stop()
+
+
+async def test_cli_run_with_a_refused_token_prints_one_line(tmp_path: Path):
+    async with Simulator(token=OTHER_TOKEN) as sim:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+        env |= {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_SERVER": sim.url,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'paket.db'}",
+            "LOG_LEVEL": "INFO",
+        }
+        process = await asyncio.create_subprocess_exec(
+            str(Path(sys.executable).with_name("paket-bot")),
+            "run",
+            cwd=tmp_path,  # no stray .env
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    err = stderr.decode()
+    assert process.returncode == 1, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("Error: Telegram at ") and "refused the bot token" in err
+    assert "Traceback" not in err + stdout.decode() and TOKEN not in err
