@@ -51,7 +51,8 @@ class FileRef:
 class Reply:
     """One message to the person: HTML text and optional buttons under it.
 
-    `edit=True` replaces the message whose button was pressed instead of sending a new one.
+    `edit=True` replaces the message whose button was pressed instead of sending a new one;
+    with `keep_text` only its buttons change (the text, e.g. a queued invitation, stays as sent).
     A keyboard made of `request` buttons becomes a reply keyboard; `remove_keyboard` clears one.
     """
 
@@ -60,6 +61,7 @@ class Reply:
     edit: bool = False
     remove_keyboard: bool = False
     attachment: FileRef | None = None  # sent as a photo or document, `text` its caption
+    keep_text: bool = False  # with `edit`: change only the pressed message's buttons
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,21 @@ COMMANDS: tuple[Command, ...] = (
         menu_label=N_("🔎 Tinjau usulan"),
     ),
     Command(
+        "rapatbaru",
+        "rapatbaru",
+        "newmeeting",
+        N_("Undang rapat baru: jenis, waktu, tempat, agenda, peserta"),
+        frozenset({Role.FASILITATOR, Role.KOORDINATOR, Role.ADMIN}),
+        menu_label=N_("📅 Rapat baru"),
+    ),
+    Command(
+        "rapat",
+        "rapat",
+        "meetings",
+        N_("Rapat Bapak/Ibu: jawab undangan, lihat siapa yang hadir"),
+        menu_label=N_("🗓 Rapat saya"),
+    ),
+    Command(
         "undang",
         "undang",
         "invite",

@@ -94,6 +94,10 @@ class Context:
             Reply(text, buttons, edit=edit, remove_keyboard=remove_keyboard, attachment=attachment)
         )
 
+    def edit_buttons(self, buttons: Keyboard) -> None:
+        """Change only the buttons of the message whose button was pressed."""
+        self.response.add(Reply("", buttons, edit=True, keep_text=True))
+
     def toast(self, text: str) -> None:
         self.response.toast = text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations import (
+    meetings,
     privacy,
     proposal_actions,
     proposal_form,
@@ -12,7 +13,14 @@ from conversations import (
 from conversations.router import Routes, core_routes
 
 # Feature modules expose COMMANDS / CALLBACKS / DIALOGS / TEXT_HOOKS tables.
-FEATURES = (privacy, proposal_form, proposal_status, proposal_review, proposal_actions)
+FEATURES = (
+    privacy,
+    proposal_form,
+    proposal_status,
+    proposal_review,
+    proposal_actions,
+    meetings,
+)
 
 
 def build_routes() -> Routes:

@@ -68,6 +68,11 @@ async def _cmd_cancel(ctx: Context) -> None:
             text = ctx.tr._(
                 "Baik, dibatalkan. Isian yang sudah dikirim tetap tersimpan sebagai draf."
             )
+        elif flow == "meeting":
+            text = ctx.tr._(
+                "Baik, dibatalkan. Isian rapat yang sudah dikirim tetap tersimpan sebagai draf; "
+                "ketik /rapatbaru untuk melanjutkan."
+            )
         elif flow is not None:
             text = ctx.tr._("Baik, dibatalkan.")
         else:

@@ -61,6 +61,8 @@ async def send_replies(
             edited = await _edit(bot, chat_id, pressed_message_id, reply)
             if edited:
                 continue
+        if reply.keep_text:
+            continue  # only buttons to change, and no message to change them on
         await bot.send_message(
             chat_id, reply.text, parse_mode=ParseMode.HTML, reply_markup=reply_markup
         )
@@ -96,6 +98,9 @@ async def _edit(bot: Bot, chat_id: int, message_id: int, reply: Reply) -> bool:
     if inline is not None and not isinstance(inline, InlineKeyboardMarkup):
         return False
     try:
+        if reply.keep_text:
+            await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=inline)
+            return True
         await bot.edit_message_text(
             reply.text,
             chat_id=chat_id,

@@ -12,12 +12,13 @@
     rsvp         answer (✅ Hadir / ❌ Berhalangan), until the meeting begins
     attendance   attendance_sheet, mark_attendance, confirm_attendance; minutes (berita acara)
     reminders    create_for, follow_reschedule, cancel_for, enqueue_due_reminders (scheduler)
-    queries      upcoming, meeting_detail, organiser_view, summary, bkm_minutes
+    nudge        remind_unanswered: the organiser reminds the silent invitees now
+    queries      upcoming, held, meeting_detail, organiser_view, summary, bkm_minutes
     views        the plain dataclasses those return
     invitations  texts and RSVP buttons per reader (language and zone), the calendar file
     notify       queue invitations and notices in the outbox (quiet hours applied)
     ics          the .ics calendar file
-    callbacks    callback-data shapes ("mt:rsvp:17:y", "mt:f:17:ans:waktu:b09", …)
+    callbacks    callback-data shapes ("mt:rsvp:17:y", "mt:f:17:ans:waktu:b09", "mt:m:17:…")
     access       loading, who may manage, invitees with their translators
 
 Every use case takes (session, clock, actor, …), checks permissions itself, never commits, and

@@ -214,3 +214,37 @@ async def bkm_minutes(
         )
         for m, meeting in (await session.exec(stmt)).all()
     ]
+
+
+async def held(
+    session: AsyncSession, clock: Clock, actor: Actor, *, days: int = 30, limit: int = 10
+) -> list[MeetingItem]:
+    """Meetings over in the last `days` that `actor` may manage (attendance, minutes), newest first."""
+    stmt = (
+        select(Meeting)
+        .where(
+            Meeting.status == MeetingStatus.SCHEDULED.value,
+            col(Meeting.starts_at) <= clock.now(),
+            col(Meeting.starts_at) > clock.now() - timedelta(days=days),
+        )
+        .order_by(col(Meeting.starts_at).desc())
+    )
+    if not actor.is_admin:
+        kotas = actor.kota_ids(Role.FASILITATOR)
+        stmt = stmt.where(
+            or_(col(Meeting.organiser_id) == actor.person_id, col(Meeting.kota_id).in_(kotas))
+        )
+    items = []
+    for meeting in (await session.exec(stmt)).all():
+        ends_at = access.ends_at(meeting)
+        assert meeting.id is not None and meeting.starts_at is not None and ends_at is not None
+        if ends_at > clock.now():
+            continue  # still going: listed with the upcoming ones
+        items.append(
+            MeetingItem(
+                meeting.id, meeting.kind, meeting.title or "", meeting.starts_at, ends_at,
+                meeting.place or "", meeting.status, None,
+                meeting.organiser_id == actor.person_id,
+            )
+        )  # fmt: skip
+    return items[:limit]
