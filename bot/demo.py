@@ -1,8 +1,10 @@
 """`paket-bot demo`: the real bot against the simulator, chatted with from the terminal.
 
-Seeds a demo kota with BKMs, partners and people (one per role), starts the simulator and
-the bot over HTTP on loopback, then lets you type as any demo person. Lines starting with
-`:` are demo commands (`:help`); anything else is sent as that person's message.
+Seeds a demo kota with BKMs, partners and people (one per role), and a meeting whose first
+reminder falls due a minute or two after the start; starts the simulator and the bot over HTTP
+on loopback, then lets you type as any demo person. Lines starting with `:` are demo commands
+(`:help`); anything else is sent as that person's message. What the bot sends unprompted (an
+invitation, a reminder) is printed as it arrives.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from bot.config import Settings
-from bot.demo_data import seed_proposals
+from bot.demo_data import seed_meeting, seed_proposals
 from bot.domain import areas, invites, people
 from bot.domain.actors import SYSTEM, person_by_telegram
-from bot.domain.clock import SystemClock
+from bot.domain.clock import Clock, SystemClock
 from bot.runtime.app import BotProcess
 from bot.simulator import SimMessage, Simulator, SimUser
 from storage.db import Database, upgrade
@@ -29,6 +31,8 @@ from storage.models import Consent, Invite, Kota, Role
 DEMO_TOKEN = "100000:DEMO-token-not-secret"
 DEMO_DATABASE = "sqlite:///data/demo.db"
 NEWCOMER_TOKEN = "demo-undangan-anggota"
+# How often the terminal looks for messages that arrived while you were not typing.
+WATCH_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ HELP = """Demo commands:
   :N  (a number)   press button N of the last message with buttons
   :contact         share a phone number      :location    share a map pin
   :photo           send a small photo        :quit        stop the demo
-Anything else is sent as a message (try /start, /bantuan, /usulan, /status, /tinjau)."""
+Anything else is sent as a message (try /start, /bantuan, /usulan, /status, /tinjau, /rapat)."""
 
 
 async def seed(db: Database) -> None:
@@ -144,7 +148,10 @@ async def newcomer_invite(db: Database) -> str:
 
 def _print_message(who: str, message: SimMessage) -> None:
     print(f"\n🤖 → {who}{' (edited)' if message.edited else ''}:")
-    print("   " + message.plain.replace("\n", "\n   "))
+    if message.document:
+        print(f"   📎 {message.document.get('file_name', 'file')}")
+    if message.plain:
+        print("   " + message.plain.replace("\n", "\n   "))
     number = 1
     for row in message.buttons:
         print("   " + "  ".join(f"[{number + i}] {b.text}" for i, b in enumerate(row)))
@@ -185,12 +192,30 @@ class Terminal:
         """Print every bot message that is new or was edited since the last look."""
         with contextlib.suppress(AssertionError):
             await self.user.wait_idle(quiet=0.4, timeout=10)
+        self.print_new()
+
+    def print_new(self) -> int:
+        """Print what is new or edited since the last look; returns how many."""
+        printed = 0
         for key, user in self.users.items():
             for message in user.inbox:
                 state = (message.text, tuple(b.text for row in message.buttons for b in row))
                 if self.seen.get((user.id, message.message_id)) != state:
                     self.seen[(user.id, message.message_id)] = state
                     _print_message(key, message)
+                    printed += 1
+        return printed
+
+    async def watch(self) -> None:
+        """While you are not typing, print what arrives unprompted (an invitation, a reminder)."""
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            if self.print_new():
+                print(self.prompt, end="", flush=True)
+
+    @property
+    def prompt(self) -> str:
+        return f"\n[{self.current}] > "
 
     async def command(self, line: str) -> bool:
         """Handle a `:` line; False means quit."""
@@ -228,7 +253,8 @@ class Terminal:
         return True
 
 
-async def _demo(settings: Settings) -> None:
+async def _demo(settings: Settings, clock: Clock | None = None) -> None:
+    clock = clock or SystemClock()
     database_url = (
         settings.database_url if settings.database_url.endswith("demo.db") else DEMO_DATABASE
     )
@@ -237,8 +263,10 @@ async def _demo(settings: Settings) -> None:
     await seed(db)
     token = await newcomer_invite(db)
     await seed_proposals(
-        db, SystemClock(), koordinator=PEOPLE[0].telegram_id, fasilitator=PEOPLE[2].telegram_id
+        db, clock, koordinator=PEOPLE[0].telegram_id, fasilitator=PEOPLE[2].telegram_id
     )
+    # Rina invites BKM Sukamaju (Siti, Budi): the reminder comes while you look around.
+    await seed_meeting(db, clock, organiser=PEOPLE[2].telegram_id)
     await db.dispose()
     # Update ids keep rising across demo runs, as Telegram's do: the demo database remembers
     # the ids it handled and would ignore a simulator that counted from 1 again.
@@ -251,20 +279,24 @@ async def _demo(settings: Settings) -> None:
                 "telegram_bot_token": DEMO_TOKEN,
                 "telegram_api_server": sim.url,
                 "database_url": database_url,
+                # Whatever the hour you try it, the meeting's reminder should arrive.
+                "quiet_hours": "off",
             }
         )
         from pydantic import SecretStr
 
         demo_settings.telegram_bot_token = SecretStr(DEMO_TOKEN)
-        process = BotProcess(demo_settings)
+        process = BotProcess(demo_settings, clock)
         await process.start()
         terminal = Terminal(sim)
         print("PAKET Bot demo — the real bot, talking to a local Telegram simulator at " + sim.url)
         print(HELP)
         print(f"To try onboarding: `:as baru`, then `/start {token}`.")
+        print("Siti is invited to a meeting: its first reminder comes in a minute or two.")
+        watcher = asyncio.create_task(terminal.watch())
         try:
             while True:
-                line = await _read_line(f"\n[{terminal.current}] > ")
+                line = await _read_line(terminal.prompt)
                 if line is None:
                     break
                 line = line.strip()
@@ -277,6 +309,7 @@ async def _demo(settings: Settings) -> None:
                     await terminal.user.send(line)
                 await terminal.show_new()
         finally:
+            watcher.cancel()
             await process.stop()
 
 

@@ -1,8 +1,10 @@
-"""Sample proposals for the demo, made through the same use cases a person would trigger."""
+"""Sample proposals and a meeting for the demo, made through the use cases a person triggers."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -10,8 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain import areas
 from bot.domain.actors import Actor, actor_for, person_by_telegram
 from bot.domain.clock import Clock
+from bot.domain.meetings import access, schedule
+from bot.domain.meetings import form as meeting_form
 from bot.domain.proposals import form, review, submit
 from storage.db import Database
+from storage.meeting_models import Meeting, MeetingReminder, MeetingStatus, ReminderStatus
 from storage.models import Proposal
 
 ROAD: dict[str, object] = {
@@ -87,3 +92,67 @@ async def seed_proposals(db: Database, clock: Clock, *, koordinator: int, fasili
         await review.check(s, clock, reviewer, training)
         await review.complete(s, clock, reviewer, training)
         await review.approve(s, clock, reviewer, training, amount=7_500_000)
+
+
+MEETING: dict[str, object] = {
+    "jenis": "bkm",
+    "judul": "Rapat koordinasi BKM Sukamaju",
+    "tempat": "Balai Warga RW 05, Jl. Sukamaju No. 1",
+    "lokasi": (-6.8915, 107.6107),
+    "agenda": "Pembagian tugas perbaikan jalan RW 05 dan jadwal kerja bakti.",
+}
+# A day and two minutes ahead, with reminders a day and an hour before: the first reminder
+# falls due a minute or two after the demo starts, the second the next day.
+MEETING_AHEAD = timedelta(days=1, minutes=2)
+MEETING_REMINDERS = (timedelta(hours=24), timedelta(hours=1))
+# A demo restarted within this long of the last one has its reminder still to come: no new one.
+REMINDER_SOON = timedelta(minutes=5)
+
+
+def _typed(when: datetime, timezone: str) -> str:
+    """A start as a person in `timezone` types it: "1/12/2026 09.32"."""
+    local = when.astimezone(ZoneInfo(timezone))
+    return f"{local.day}/{local.month}/{local.year} {local:%H.%M}"
+
+
+async def seed_meeting(db: Database, clock: Clock, *, organiser: int) -> int | None:
+    """A BKM Sukamaju meeting called by `organiser`: invitations at once, a reminder soon after.
+
+    Skipped (None) while a reminder is still due within minutes (a restarted demo) or while
+    the organiser has a meeting draft of their own open.
+    """
+    async with db.transaction() as s:
+        soon = select(MeetingReminder.id).where(
+            MeetingReminder.status == ReminderStatus.PENDING.value,
+            MeetingReminder.due_at <= clock.now() + REMINDER_SOON,  # type: ignore[operator]
+        )
+        author = await _actor(s, organiser)
+        draft = select(Meeting.id).where(
+            Meeting.organiser_id == author.person_id, Meeting.status == MeetingStatus.DRAFT.value
+        )
+        if (await s.exec(soon)).first() or (await s.exec(draft)).first():
+            return None
+        meeting = await meeting_form.start_or_resume(s, clock, author)
+        meeting_id = meeting.id
+        assert meeting_id is not None
+        kota = await access.kota_of(s, meeting)
+        bkm = await areas.find_bkm(s, "BKM Sukamaju")
+        answers = MEETING | {
+            "waktu": _typed(clock.now() + MEETING_AHEAD, kota.timezone),
+            "peserta": f"bkm:{bkm.id}",
+        }
+        for _ in range(20):
+            step = meeting_form.position(meeting).step
+            if step is None:
+                break
+            meeting = await (
+                meeting_form.answer_step(
+                    s, clock, author, meeting_id, step=step.name, value=answers[step.name]
+                )
+                if step.name in answers
+                else meeting_form.skip_step(s, clock, author, meeting_id, step=step.name)
+            )
+        await schedule.schedule(
+            s, clock, author, meeting_id, default_offsets=MEETING_REMINDERS, quiet_hours=None
+        )
+        return meeting_id

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import exists, update
+from sqlalchemy import ColumnElement, exists, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -90,14 +91,29 @@ def _row(clock: Clock, person: Person, kind: str, due: datetime, topic: str | No
     )
 
 
+def _ahead(other: Any, row: Any) -> ColumnElement[bool]:
+    """Whether `other` comes before `row` in their chat's line.
+
+    Rows already tried (waiting for a quiet chat or a retry) keep their place in the order
+    they were queued, before any row not yet tried; rows not yet tried stand at their planned
+    time, so one held for the morning by quiet hours lets one due now go first.
+    """
+    other_tried, row_tried = col(other.claimed_at).is_not(None), col(row.claimed_at).is_not(None)
+    earlier = col(other.next_attempt_at) < col(row.next_attempt_at)
+    same_time = col(other.next_attempt_at) == col(row.next_attempt_at)
+    older = col(other.id) < col(row.id)
+    return (other_tried & (~row_tried | older)) | (
+        ~other_tried & ~row_tried & (earlier | (same_time & older))
+    )
+
+
 async def claim_due(
     session: AsyncSession, clock: Clock, *, limit: int, postgres: bool
 ) -> list[Outbox]:
     """Claim up to `limit` due rows, oldest first, so no other sender takes them.
 
-    Only the oldest open row of each chat is claimable: a newer row never overtakes an older
-    one that waits (for its chat to be quiet, or to be retried), so each person receives
-    unprompted messages in the order they were queued.
+    Only the first open row of each chat is claimable, so each person receives unprompted
+    messages in order and a batch holds at most one row per chat (see `_ahead` for the line).
     """
     now = clock.now()
     open_statuses = [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
@@ -105,11 +121,11 @@ async def claim_due(
     stale = (col(Outbox.status) == OutboxStatus.SENDING.value) & (
         col(Outbox.claimed_at) <= now - STALE_CLAIM
     )
-    older = aliased(Outbox)
+    other = aliased(Outbox)
     first_of_chat = ~exists().where(
-        col(older.chat_id) == col(Outbox.chat_id),
-        col(older.status).in_(open_statuses),
-        col(older.id) < col(Outbox.id),
+        col(other.chat_id) == col(Outbox.chat_id),
+        col(other.status).in_(open_statuses),
+        _ahead(other, Outbox),
     )
     stmt = select(Outbox).where(due | stale, first_of_chat).order_by(col(Outbox.id)).limit(limit)
     if postgres:

@@ -59,7 +59,11 @@ class ReminderScheduler:
     async def stop(self) -> None:
         """No new runs; let the one in flight commit."""
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            # APScheduler's shutdown cancels a run in flight (mid-transaction): pause, let the
+            # run finish, and only then shut down.
+            self._scheduler.pause()
+            async with self._running:
+                self._scheduler.shutdown(wait=False)
             self._scheduler = None
         async with self._running:
             pass

@@ -63,7 +63,7 @@ async def test_those_who_declined_get_no_reminder(db, clock):
     rows = await _reminder_rows(db)
     assert "warga" not in mf.names(world, [r.person_id for r in rows])
     anggota = next(r for r in rows if r.person_id == world.people["anggota"])
-    assert "sudah menyatakan hadir" in anggota.text
+    assert "You have said you will attend" in anggota.text  # anggota reads English
 
 
 async def test_a_late_reminder_goes_if_the_meeting_has_not_begun_and_says_so(db, clock):
@@ -74,7 +74,7 @@ async def test_a_late_reminder_goes_if_the_meeting_has_not_begun_and_says_so(db,
     assert (run.done, run.missed) == (2, 0)
     rows = await _reminder_rows(db)
     assert len(rows) == 2 * len(mf.SUKAMAJU)
-    assert all("terlambat" in r.text for r in rows)
+    assert all("terlambat" in r.text or "this reminder is late" in r.text for r in rows)
     assert all(r.next_attempt_at == clock.now() for r in rows)
     assert {r.status for r in await mf.reminders(db, meeting_id)} == {"done"}
 
@@ -228,3 +228,22 @@ async def test_the_scheduler_job_queues_due_reminders_and_wakes_the_sender(db, c
         await job.stop()
     assert len(await _reminder_rows(db)) == len(mf.SUKAMAJU)
     assert (await job.run_once()).done == 0  # nothing left: no second reminder
+
+
+async def test_stopping_the_job_lets_the_run_in_flight_finish(db, clock, monkeypatch):
+    from bot.runtime import scheduler
+
+    entered, finished = asyncio.Event(), []
+
+    async def slow_run(*_args, **_kwargs) -> reminders.ReminderRun:
+        entered.set()
+        await asyncio.sleep(0.3)  # mid-transaction when stop() is called
+        finished.append(True)
+        return reminders.ReminderRun(done=1)
+
+    monkeypatch.setattr(scheduler, "enqueue_due_reminders", slow_run)
+    job = scheduler.ReminderScheduler(db, clock, quiet_hours=None, interval_seconds=60)
+    job.start()
+    await asyncio.wait_for(entered.wait(), 10)
+    await job.stop()
+    assert finished == [True]  # APScheduler's own shutdown would have cancelled it
