@@ -54,6 +54,7 @@ test-pg: install i18n-compile
 bench: install i18n-compile
 	$(BIN)/pytest tests/bench --benchmark-enable -q
 	$(BIN)/python -m tests.bench.load
+	$(BIN)/python -m tests.bench.broadcast
 
 lint: install
 	$(BIN)/ruff check .

@@ -75,6 +75,14 @@ COMMANDS: tuple[Command, ...] = (
         menu_label=N_("🗓 Rapat saya"),
     ),
     Command(
+        "umumkan",
+        "umumkan",
+        "announce",
+        N_("Kirim pengumuman dan lihat laporannya"),
+        frozenset({Role.FASILITATOR, Role.KOORDINATOR, Role.ADMIN}),
+        menu_label=N_("📢 Pengumuman"),
+    ),
+    Command(
         "undang",
         "undang",
         "invite",

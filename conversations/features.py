@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conversations import (
+    announcements,
     meetings,
     privacy,
     proposal_actions,
@@ -20,6 +21,7 @@ FEATURES = (
     proposal_review,
     proposal_actions,
     meetings,
+    announcements,
 )
 
 

@@ -8,7 +8,7 @@ stay simple.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, text
@@ -196,12 +196,19 @@ class OutboxStatus(StrEnum):
     DROPPED = "dropped"
 
 
+class OutboxPriority(IntEnum):
+    """The outbox's lanes: a prompt row is claimed before any bulk row (same limits)."""
+
+    PROMPT = 0  # status notifications, reminders, invitations, notices
+    BULK = 1  # broadcasts (announcements)
+
+
 class Outbox(SQLModel, table=True):
     """Everything the bot sends unprompted, rendered in the recipient's language."""
 
     __table_args__ = (
-        # The sender's claim: pending rows that are due (and stale "sending" ones).
-        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+        # The sender's claim: pending rows that are due (and stale "sending" ones), by lane.
+        Index("ix_outbox_status_priority_next_attempt_at", "status", "priority", "next_attempt_at"),
         # One chat's open rows: the claim keeps each chat in order; a blocked chat drops them.
         Index("ix_outbox_chat_id_status", "chat_id", "status"),
     )
@@ -213,6 +220,10 @@ class Outbox(SQLModel, table=True):
     text: str
     buttons: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     status: str = Field(default=OutboxStatus.PENDING.value, max_length=10)
+    # OutboxPriority: 0 prompt, 1 bulk; the claim takes lower numbers first.
+    priority: int = Field(
+        default=OutboxPriority.PROMPT.value, sa_column_kwargs={"server_default": "0"}
+    )
     attempts: int = 0
     next_attempt_at: datetime | None = _utc_column()
     claimed_at: datetime | None = _utc_column()
@@ -335,4 +346,4 @@ class ProposalCounter(SQLModel, table=True):
     last: int = 0
 
 
-from storage import meeting_models  # noqa: E402,F401
+from storage import announcement_models, meeting_models  # noqa: E402,F401

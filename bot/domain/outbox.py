@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, update
+from sqlalchemy import ColumnElement, exists, func, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
 from bot.ui import Button, Keyboard
-from storage.models import Outbox, OutboxStatus, Person
+from storage.models import Outbox, OutboxPriority, OutboxStatus, Person
 
 MAX_ATTEMPTS = 8
 QUEUED_FLAG = "outbox_queued"
@@ -55,22 +55,25 @@ def enqueue(
     topic: str | None = None,
     file_name: str | None = None,
     file_content: bytes | None = None,
+    priority: OutboxPriority = OutboxPriority.PROMPT,
 ) -> Outbox | None:
     """Queue `text` for `person` in the caller's transaction; skip people we cannot reach.
 
     `topic` ("meeting:17") lets the cause find its unsent rows again. `file_content` (a
     calendar file named `file_name`) goes as a second row right after the text: one Bot API
     call per row, so a retry never sends the text twice, and the text is not bound by the
-    1,024-character caption limit.
+    1,024-character caption limit. `priority` picks the lane: PROMPT (status changes,
+    reminders, invitations, notices) is claimed ahead of every BULK row (broadcasts), so a
+    broadcast of thousands never makes a status change wait behind it.
     """
     if person.telegram_id is None or person.deleted_at or person.unreachable_at:
         return None
     due = not_before or clock.now()
-    row = _row(clock, person, kind, due, topic)
+    row = _row(clock, person, kind, due, topic, priority)
     row.text, row.buttons = text, keyboard_to_json(buttons)
     session.add(row)
     if file_content is not None:
-        document = _row(clock, person, kind, due, topic)
+        document = _row(clock, person, kind, due, topic, priority)
         document.file_name, document.file_content = file_name, file_content
         session.add(document)
     # The router reads this after commit to wake the sender at once instead of at its next poll.
@@ -78,9 +81,17 @@ def enqueue(
     return row
 
 
-def _row(clock: Clock, person: Person, kind: str, due: datetime, topic: str | None) -> Outbox:
+def _row(
+    clock: Clock,
+    person: Person,
+    kind: str,
+    due: datetime,
+    topic: str | None,
+    priority: OutboxPriority,
+) -> Outbox:
     assert person.telegram_id is not None
     return Outbox(
+        priority=int(priority),
         person_id=person.id,
         chat_id=person.telegram_id,
         kind=kind,
@@ -110,10 +121,17 @@ def _ahead(other: Any, row: Any) -> ColumnElement[bool]:
 async def claim_due(
     session: AsyncSession, clock: Clock, *, limit: int, postgres: bool
 ) -> list[Outbox]:
-    """Claim up to `limit` due rows, oldest first, so no other sender takes them.
+    """Claim up to `limit` due rows, prompt lane first, then oldest first.
 
     Only the first open row of each chat is claimable, so each person receives unprompted
     messages in order and a batch holds at most one row per chat (see `_ahead` for the line).
+    A chat's row in flight (status sending) stands first in its line, so a claim made while
+    other sends are under way never takes a second row of the same chat.
+
+    The lanes order the claim, never one chat's line: a chat's first row counts in the most
+    urgent lane of any open row of that chat. A koordinator who is also in a broadcast and
+    gets a status change meanwhile is served in the prompt lane: the announcement queued
+    before it first, then the status change, both at once rather than at the broadcast's end.
     """
     now = clock.now()
     open_statuses = [OutboxStatus.PENDING.value, OutboxStatus.SENDING.value]
@@ -127,7 +145,18 @@ async def claim_due(
         col(other.status).in_(open_statuses),
         _ahead(other, Outbox),
     )
-    stmt = select(Outbox).where(due | stale, first_of_chat).order_by(col(Outbox.id)).limit(limit)
+    same_chat = aliased(Outbox)
+    lane = (
+        select(func.min(same_chat.priority))
+        .where(
+            col(same_chat.chat_id) == col(Outbox.chat_id),
+            col(same_chat.status).in_(open_statuses),
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Outbox).where(due | stale, first_of_chat).order_by(lane, col(Outbox.id)).limit(limit)
+    )
     if postgres:
         stmt = stmt.with_for_update(skip_locked=True)
     rows = list((await session.exec(stmt)).all())

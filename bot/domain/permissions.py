@@ -72,3 +72,25 @@ def may_manage_meeting(actor: Actor, *, organiser_id: int | None, kota_id: int) 
     if actor.is_admin or kota_id in actor.kota_ids(Role.FASILITATOR):
         return True
     return organiser_id is not None and organiser_id == actor.person_id
+
+
+# --- announcements ---------------------------------------------------------------------------
+
+
+def may_announce(actor: Actor) -> bool:
+    """A fasilitator (their area), a koordinator (their own BKM) or an admin."""
+    return may_call_meetings(actor)
+
+
+def ensure_can_announce(actor: Actor, *, kota_id: int, bkm: Bkm | None) -> None:
+    """A fasilitator announces to any audience of their kota; a koordinator to their own BKM."""
+    if actor.is_admin or kota_id in actor.kota_ids(Role.FASILITATOR):
+        return
+    if bkm is not None and bkm.id in actor.bkm_ids(Role.KOORDINATOR):
+        return
+    raise NotAllowed("Maaf, Bapak/Ibu hanya dapat mengumumkan kepada peserta di wilayah Bapak/Ibu.")
+
+
+def may_manage_announcement(actor: Actor, *, author_id: int | None, kota_id: int) -> bool:
+    """Report, stop, cancel: the author, a fasilitator of the kota, or an admin."""
+    return may_manage_meeting(actor, organiser_id=author_id, kota_id=kota_id)

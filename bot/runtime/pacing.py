@@ -8,13 +8,22 @@ Plugged into PTB as its rate limiter, so nothing reaches Telegram around it:
 - A 429 pauses what it concerns for `retry_after`: that one chat when it had just had a burst,
   otherwise everything (we crossed the global limit). Replies are then sent again, in order,
   because the caller is still waiting for them; the outbox sender gets the 429 and re-queues.
+- Replies go first: the outbox lane takes a token only while REPLY_SHARE of the bucket stays
+  free, so a reply never queues behind a broadcast's sends. The outbox still gets the full
+  SEND_RATE when nobody writes (the bucket drains at SEND_RATE whatever its level).
+- Outbox sends take their turns in one line ordered by their row's priority (then arrival),
+  so a status change claimed during a broadcast goes next, not after the bulk rows that were
+  claimed before it (rate_limit_args {"lane": "outbox", "priority": 0 or 1}).
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import logging
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -51,8 +60,20 @@ REPLY_RETRIES = 8
 # Telegram tolerates short bursts in a private chat, then about one message a second.
 CHAT_BURST = 3
 CHAT_RATE = 1.0
+# Share of the global bucket the outbox leaves free for replies (2 of 25 at the default pace).
+REPLY_SHARE = 0.1
 # Forget a chat's bucket once it has drained; keeps memory flat with thousands of people.
 PRUNE_EVERY = 2048
+
+
+@dataclass(order=True)
+class _Turn:
+    """An outbox send waiting for the global bucket: (priority, arrival) orders the line."""
+
+    priority: int
+    arrival: int
+    woken: asyncio.Future[None] | None = field(default=None, compare=False)
+
 
 Callback = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
 
@@ -73,6 +94,10 @@ class TelegramPacer(BaseRateLimiter[dict[str, Any]]):
         self._paused_until = 0.0
         self._chat_paused_until: dict[int, float] = {}
         self._reply_retries = reply_retries
+        # Tokens the outbox lane leaves in the bucket for replies (none at a very low rate).
+        self._reply_reserve = int(rate * REPLY_SHARE)
+        self._line: list[_Turn] = []  # outbox sends waiting, a heap: its head asks the bucket
+        self._arrivals = itertools.count()
         self.rate_limited = 0  # 429s seen (for tests and the benchmark)
 
     async def initialize(self) -> None:
@@ -95,9 +120,10 @@ class TelegramPacer(BaseRateLimiter[dict[str, Any]]):
         chat = chat_id if isinstance(chat_id, int) else None
         counted = endpoint in NEW_MESSAGE_METHODS
         outbox = (rate_limit_args or {}).get("lane") == OUTBOX
+        priority = int((rate_limit_args or {}).get("priority", 0))
         for attempt in range(self._reply_retries + 1):
             if counted:
-                await self._wait_turn(chat)
+                await self._wait_turn(chat, outbox=outbox, priority=priority)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as error:
@@ -120,15 +146,40 @@ class TelegramPacer(BaseRateLimiter[dict[str, Any]]):
         """Seconds until a global 429 pause ends (0 when not paused)."""
         return max(0.0, self._paused_until - self._now())
 
-    async def _wait_turn(self, chat: int | None) -> None:
+    async def _wait_turn(
+        self, chat: int | None, *, outbox: bool = False, priority: int = 0
+    ) -> None:
         # A loop, not one sleep: another 429 may lengthen the pause while we wait.
         while (until := max(self._paused_until, self._chat_pause(chat))) > self._now():  # noqa: ASYNC110
             await asyncio.sleep(until - self._now())
-        await self._global.acquire()
+        if outbox:  # stay out of the bucket's queue, so replies never wait behind the outbox
+            await self._outbox_turn(priority)
+        await self._global.acquire()  # at once after an outbox turn: the bucket had room
         if chat is not None:
             bucket = self._bucket(chat)
             if bucket.has_capacity():  # count it; a reply is never held for its own chat
                 await bucket.acquire()
+
+    async def _outbox_turn(self, priority: int) -> None:
+        """Wait until this send heads the outbox line and the bucket has room beyond the
+        replies' share. Only the head polls the bucket; the others sleep until they head."""
+        me = _Turn(priority, next(self._arrivals))
+        heapq.heappush(self._line, me)
+        try:
+            while True:
+                if self._line[0] is me:
+                    room = self._global.has_capacity(1 + self._reply_reserve)
+                    if room and self._paused_until <= self._now():  # a 429 may have come
+                        return
+                    await asyncio.sleep(1 / self.rate)
+                else:
+                    me.woken = asyncio.get_running_loop().create_future()
+                    await me.woken
+        finally:
+            self._line.remove(me)
+            heapq.heapify(self._line)
+            if self._line and (head := self._line[0]).woken and not head.woken.done():
+                head.woken.set_result(None)
 
     def _pause(self, chat: int | None, delay: float) -> None:
         """Pause the chat after its own burst; otherwise everything (the global limit)."""

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.domain.announcements.publish import start_due_announcements
 from bot.domain.clock import Clock
 from bot.domain.meetings.reminders import ReminderRun, enqueue_due_reminders
 from bot.domain.quiet_hours import QuietHours
@@ -77,10 +78,13 @@ class ReminderScheduler:
                         session, self.clock, postgres=self.db.is_postgres,
                         quiet_hours=self.quiet_hours,
                     )  # fmt: skip
+                    started = await start_due_announcements(
+                        session, self.clock, postgres=self.db.is_postgres, quiet=self.quiet_hours
+                    )
             except Exception:
                 log.exception("meeting reminders failed; trying again at the next run")
                 return ReminderRun()
-        if run.queued:
+        if run.queued or started:
             self.wake_sender()
         if run.done or run.missed:
             log.info("reminders: %s done, %s missed, %s messages", run.done, run.missed, run.queued)

@@ -1,10 +1,24 @@
 """The paced sender: drains the outbox within Telegram's limits.
 
-One loop for every unprompted message (notifications now; reminders and broadcasts later).
+One loop for every unprompted message: notifications, reminders, invitations and broadcasts.
 Its calls go through the bot's TelegramPacer like the replies do, so both share one view of
 Telegram's limits: the global bucket (SEND_RATE) and each chat's recent messages (an
-unprompted message waits until its chat is quiet). A 429 re-queues the row and pauses; a 403
-marks the person unreachable; network trouble retries with backoff.
+unprompted message waits until its chat is quiet).
+
+- A pipeline, not batches: up to IN_FLIGHT rows are out at once, and as sends finish the
+  loop claims more, so the pace never waits for the slowest send of a batch. At 100 ms a
+  call the pacer, not the round trip, sets the pace.
+- Lanes: the claim takes prompt rows (status changes, reminders) before bulk rows
+  (broadcasts), and it claims only as many rows as there are free slots, so a status change
+  queued during a broadcast of thousands waits behind at most IN_FLIGHT sends.
+- Per chat in order: a chat's row in flight stands first in its line (outbox.claim_due), so
+  a chat never has two rows out at once.
+- Outcomes: 429 → the row goes back untouched and the pacer pauses (everything, or that
+  chat); 403 → the person is unreachable and their queued rows are dropped, never retried;
+  5xx, timeouts and other network trouble → retried with backoff (2 s, 4 s, … up to
+  MAX_ATTEMPTS). A timeout is ambiguous (Telegram may have delivered it): the row is sent
+  again, so a timeout can cause one duplicate — the same one-call window as a crash
+  mid-send (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -15,7 +29,7 @@ import logging
 
 from telegram import InputFile, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ExtBot
 
 from bot.domain import outbox
@@ -33,8 +47,14 @@ FOLLOWER_RETRY_SECONDS = 5.0
 STOP_GRACE_SECONDS = 5.0
 # A chat that just had a burst is looked at again after this long.
 CHAT_QUIET_SECONDS = 1.0
-# Sends awaiting Telegram's answer at once: at 100 ms a call, 25/s needs at least 3.
+# Rows out at once (waiting for the pacer or for Telegram's answer). At 100 ms a call, 25/s
+# needs 3 in flight; more only lets a burst through. It also bounds how many bulk rows a
+# prompt row queued during a broadcast can find ahead of it: IN_FLIGHT / SEND_RATE seconds.
 IN_FLIGHT = 16
+# While busy, claim again once this many slots are free: fewer, larger claim transactions.
+CLAIM_WHEN_FREE = 4
+# Backoff for network trouble: 2 s, 4 s, 8 s … capped.
+MAX_BACKOFF_SECONDS = 300
 
 
 class Sender:
@@ -50,6 +70,7 @@ class Sender:
         self._task: asyncio.Task[None] | None = None
         self._leadership = Leadership(db)
         self._stopping = False
+        self._in_flight: set[asyncio.Task[None]] = set()
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -59,7 +80,7 @@ class Sender:
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     async def stop(self) -> None:
-        """Finish the rows in flight, put the rest of the batch back, then stop."""
+        """Finish the rows in flight (rows not yet sent go back), then stop."""
         self._stopping = True
         self._wake.set()
         if self._task is not None:
@@ -72,48 +93,78 @@ class Sender:
         await self._leadership.release()
 
     async def _run(self) -> None:
-        while not self._stopping:
-            if not await self._leadership.is_leader():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), FOLLOWER_RETRY_SECONDS)
-                self._wake.clear()
-                continue
-            try:
-                sent_any = await self.drain_once()
-            except Exception:
-                log.exception("outbox sender failed; retrying")
-                sent_any = False
-            if not sent_any:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
-                self._wake.clear()
+        woken = True
+        try:
+            while not self._stopping:
+                free = IN_FLIGHT - len(self._in_flight)
+                if self._wake.is_set():  # remembered until a claim, even with no slot free now
+                    self._wake.clear()
+                    woken = True
+                claimed = exhausted = 0
+                if free >= CLAIM_WHEN_FREE or (free and (woken or not self._in_flight)):
+                    woken = False
+                    if not await self._leads():
+                        continue
+                    try:
+                        claimed = await self._claim(free)
+                    except Exception:
+                        log.exception("outbox sender failed; retrying")
+                    exhausted = claimed < free
+                if claimed and not exhausted:
+                    continue  # more may be due: claim again once slots free up
+                await self._wait(IDLE_POLL_SECONDS)
+            if self._in_flight:
+                await asyncio.wait(self._in_flight)
+        finally:
+            for task in self._in_flight:
+                task.cancel()
 
-    async def drain_once(self, batch: int = 100) -> bool:
-        """Claim due rows and try each once, several in flight; True when any was claimed.
+    async def _leads(self) -> bool:
+        """Whether this process runs the sender; a follower waits and asks again later."""
+        if await self._leadership.is_leader():
+            return True
+        await self._wait(FOLLOWER_RETRY_SECONDS)
+        return False
 
-        A batch holds at most one row per chat (see outbox.claim_due), so its rows can go out
-        side by side without one chat's messages overtaking each other. Telegram is far away:
-        waiting for each answer before the next send would cap the pace at 1/latency.
-        """
+    async def _wait(self, seconds: float) -> None:
+        """Until a send finishes (its slot frees, its chat's next row may be due), a wake,
+        or `seconds` pass."""
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait(
+                {waker, *self._in_flight}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            waker.cancel()
+
+    async def _claim(self, limit: int) -> int:
+        """Claim up to `limit` due rows (prompt lane first) and start sending each."""
         async with self.db.transaction() as session:
             rows = await outbox.claim_due(
-                session, self.clock, limit=batch, postgres=self.db.is_postgres
+                session, self.clock, limit=limit, postgres=self.db.is_postgres
             )
-        in_flight = asyncio.Semaphore(IN_FLIGHT)
+        for row in rows:
+            task = asyncio.create_task(self._one(row), name=f"outbox-{row.id}")
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+        return len(rows)
 
-        async def one(row: Outbox) -> None:
-            async with in_flight:
-                if self._stopping:
-                    async with self.db.transaction() as session:
-                        await outbox.release(session, self.clock, row, 0)
-                    return
-                try:
-                    await self._deliver(row)
-                except Exception:  # one row's surprise must not stop the others
-                    log.exception("outbox row %s failed unexpectedly", row.id)
+    async def drain_once(self, batch: int = IN_FLIGHT) -> bool:
+        """Claim due rows, send them and wait for all; True when any was claimed (tests)."""
+        claimed = await self._claim(batch)
+        if self._in_flight:
+            await asyncio.wait(self._in_flight)
+        return bool(claimed)
 
-        await asyncio.gather(*(one(row) for row in rows))
-        return bool(rows)
+    async def _one(self, row: Outbox) -> None:
+        if self._stopping:
+            async with self.db.transaction() as session:
+                await outbox.release(session, self.clock, row, 0)
+            return
+        try:
+            await self._deliver(row)
+        except Exception:  # one row's surprise must not stop the others
+            log.exception("outbox row %s failed unexpectedly", row.id)
 
     async def _send(self, row: Outbox) -> Message:
         """One call per row: a text, or a file (a calendar invitation) with the text as caption."""
@@ -125,14 +176,14 @@ class Sender:
                 caption=row.text or None,
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
-                rate_limit_args={"lane": OUTBOX},
+                rate_limit_args={"lane": OUTBOX, "priority": row.priority},
             )
         return await self.bot.send_message(
             row.chat_id,
             row.text,
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard,
-            rate_limit_args={"lane": OUTBOX},
+            rate_limit_args={"lane": OUTBOX, "priority": row.priority},
         )
 
     async def _deliver(self, row: Outbox) -> None:
@@ -158,10 +209,13 @@ class Sender:
             async with self.db.transaction() as session:
                 await outbox.mark_retry(session, self.clock, row, str(error), 0)
             return
-        except NetworkError as error:
+        except TelegramError as error:
+            # NetworkError: 5xx (PTB maps them to it), TimedOut, a dropped connection; and
+            # anything else Telegram answers. Retried with backoff; after a timeout Telegram
+            # may have delivered it, and the retry sends it again (one possible duplicate).
             async with self.db.transaction() as session:
                 await outbox.mark_retry(
-                    session, self.clock, row, str(error), min(2**row.attempts, 300)
+                    session, self.clock, row, str(error), min(2**row.attempts, MAX_BACKOFF_SECONDS)
                 )
             return
         assert row.id is not None

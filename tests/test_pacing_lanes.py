@@ -1,0 +1,52 @@
+"""The pacer's outbox line: replies never queue behind the outbox, and among outbox sends a
+prompt row (a status change) goes before the bulk rows (a broadcast) that came before it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.runtime.pacing import OUTBOX, TelegramPacer
+
+
+async def test_replies_go_first_and_prompt_outbox_sends_pass_bulk_ones():
+    pacer = TelegramPacer(10)  # a bucket of 10, one token kept for replies
+    order: list[str] = []
+
+    async def call(name: str) -> bool:
+        order.append(name)
+        return True
+
+    def send(name: str, chat: int, priority: int | None = None) -> asyncio.Task[object]:
+        lane = None if priority is None else {"lane": OUTBOX, "priority": priority}
+        request = pacer.process_request(call, (name,), {}, "sendMessage", {"chat_id": chat}, lane)
+        return asyncio.create_task(request)
+
+    bulk = [send(f"bulk {i}", 1000 + i, priority=1) for i in range(15)]
+    await asyncio.sleep(0.05)
+    assert order == [f"bulk {i}" for i in range(9)]  # the bucket minus the replies' share
+    status = send("status", 1, priority=0)
+    reply = send("reply", 2)
+    await asyncio.gather(*bulk, status, reply)
+    assert order[9:12] == ["reply", "status", "bulk 9"]
+    assert order[12:] == [f"bulk {i}" for i in range(10, 15)]  # the rest in arrival order
+
+
+async def test_an_outbox_send_that_gives_up_leaves_the_line_to_the_next():
+    pacer = TelegramPacer(2)  # no reply share at this rate
+    order: list[str] = []
+
+    async def call(name: str) -> bool:
+        order.append(name)
+        return True
+
+    def send(name: str, chat: int) -> asyncio.Task[object]:
+        lane = {"lane": OUTBOX, "priority": 1}
+        request = pacer.process_request(call, (name,), {}, "sendMessage", {"chat_id": chat}, lane)
+        return asyncio.create_task(request)
+
+    first = [send("a", 1), send("b", 2)]  # the bucket's two tokens
+    waiting = [send("c", 3), send("d", 4)]
+    await asyncio.sleep(0.05)
+    waiting[0].cancel()  # the sender stopped while "c" waited at the head of the line
+    await asyncio.gather(*first, waiting[1])
+    assert order == ["a", "b", "d"]
