@@ -37,6 +37,8 @@ class ChatSettings:
     reminder_offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
     # Quiet hours in each person's zone, (start, end) hours; None: none (QUIET_HOURS).
     quiet_hours: tuple[int, int] | None = (21, 6)
+    # Messages per second the bot sends in all (SEND_RATE): how long a broadcast will take.
+    send_rate: float = 25.0
 
 
 @dataclass

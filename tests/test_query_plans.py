@@ -87,7 +87,7 @@ CASES = [
     Case("dialog by user", lambda s, _c, _x: s.get(Dialog, 101), "FROM dialog", ("sqlite_autoindex_dialog_1|dialog_pkey",), ("dialog",)),
     Case("consent of a person", _consent, "FROM consent", ("ix_consent_person_id",), ("consent",)),
     Case("update ids forgotten", lambda s, c, _x: forget_old_updates(s, c), "DELETE FROM processed_update", ("ix_processed_update_at",), ("processed_update",)),
-    Case("outbox claim", _claim, "FROM outbox", ("ix_outbox_status_next_attempt_at", "ix_outbox_chat_id_status"), ("outbox",)),
+    Case("outbox claim", _claim, "FROM outbox", ("ix_outbox_status_priority_next_attempt_at", "ix_outbox_chat_id_status"), ("outbox",)),
     Case("outbox of a blocked chat", lambda s, c, _x: outbox.mark_unreachable(s, c, 999, "blocked"), "UPDATE outbox", ("ix_outbox_chat_id_status",), ("outbox",)),
     Case("invite by token", lambda s, c, x: invites.valid_invite(s, c, x.invite_token), "FROM invite", ("sqlite_autoindex_invite_1|invite_token_key",), ("invite",)),
     Case("proposal by code", lambda s, _c, x: queries.get_view(s, x.actors["koordinator"], x.code), "WHERE proposal.code", ("sqlite_autoindex_proposal_1|proposal_code_key",), ("proposal",)),

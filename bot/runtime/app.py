@@ -2,7 +2,7 @@
 
 Start-up, in order: settings → database (migrations applied) → services → router with every
 feature's routes → PTB application (handlers, error handler) → bot commands per language →
-outbox sender → polling or webhook. Shut-down runs in reverse.
+outbox sender → reminder scheduler → polling or webhook. Shut-down runs in reverse.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from bot.i18n import SUPPORTED, Translator
 from bot.runtime.handlers import ask_to_wait, on_error, on_update
 from bot.runtime.ordering import ChatOrderedUpdateProcessor
 from bot.runtime.pacing import TelegramPacer
+from bot.runtime.scheduler import ReminderScheduler
 from bot.runtime.sender import Sender
 from bot.runtime.startup import check_telegram, wait_for_telegram
 from conversations import commands
@@ -43,6 +44,7 @@ class Runtime:
     router: Router
     pacer: TelegramPacer
     sender: Sender | None = None
+    scheduler: ReminderScheduler | None = None
     operator_chat_id: int | None = None
 
 
@@ -54,6 +56,7 @@ def chat_settings(settings: Settings) -> ChatSettings:
         invite_valid_days=settings.invite_valid_days,
         reminder_offsets=parse_offsets(settings.reminder_offsets),
         quiet_hours=parse_quiet_hours(settings.quiet_hours),
+        send_rate=settings.send_rate,
     )
 
 
@@ -103,10 +106,20 @@ async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
     )
     runtime.services.wake_sender = runtime.sender.wake
     runtime.sender.start()
+    # Due meeting reminders become outbox rows; safe in every process (each claimed once).
+    runtime.scheduler = ReminderScheduler(
+        runtime.services.db,
+        runtime.services.clock,
+        quiet_hours=runtime.services.chat.quiet_hours,
+        wake_sender=runtime.sender.wake,
+    )
+    runtime.scheduler.start()
 
 
 async def _on_stop(application: Application) -> None:  # type: ignore[type-arg]
     runtime: Runtime = application.bot_data["runtime"]
+    if runtime.scheduler is not None:
+        await runtime.scheduler.stop()
     if runtime.sender is not None:
         await runtime.sender.stop()
     await runtime.services.db.dispose()
