@@ -19,6 +19,7 @@ from bot.runtime.pacing import retry_seconds
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[object]]
+MASK = "<token>"  # what is written where the bot token would be
 
 
 class TelegramStartupError(Exception):
@@ -101,10 +102,37 @@ def server_of(bot: Bot) -> str:
     return bot.base_url.split(bot.token, 1)[0].removesuffix("/").removesuffix("/bot")
 
 
+class TokenFilter(logging.Filter):
+    """Masks the bot token in every record a handler writes: message, arguments and trace.
+
+    The token is part of every Bot API URL, and PTB logs its URLs at DEBUG ("Set Bot API URL").
+    """
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, MASK), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and self.token in record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, MASK)
+        return True
+
+
+def mask_token_in_logs(token: str) -> None:
+    """Install a TokenFilter on every handler of the root logger (after logging is set up)."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(TokenFilter(token))
+
+
 def _backoff(attempt: int, first: float, cap: float) -> float:
     return float(min(first * 2 ** (attempt - 1), cap))
 
 
 def _redact(message: str, token: str) -> str:
     first = message.strip().splitlines()[0] if message.strip() else "no answer"
-    return first.replace(token, "<token>")
+    return first.replace(token, MASK)

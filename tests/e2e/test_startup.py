@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import os
 import socket
@@ -12,7 +13,12 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot.runtime.startup import TelegramUnauthorized, TelegramUnreachable, wait_for_telegram
+from bot.runtime.startup import (
+    TelegramUnauthorized,
+    TelegramUnreachable,
+    TokenFilter,
+    wait_for_telegram,
+)
 from bot.simulator import Simulator
 
 TOKEN = "123456:ABCDEFG"
@@ -122,3 +128,26 @@ async def test_cli_run_with_a_refused_token_prints_one_line(tmp_path: Path):
     assert len(err.strip().splitlines()) == 1, err
     assert err.startswith("Error: Telegram at ") and "refused the bot token" in err
     assert "Traceback" not in err + stdout.decode() and TOKEN not in err
+
+
+def test_the_token_is_masked_in_every_log_line_even_at_debug():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(TokenFilter(TOKEN))  # what run() puts on its handlers
+    logger = logging.getLogger("telegram")
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        _bot("http://127.0.0.1:1")  # PTB: "Set Bot API URL: http://…/bot<token>"
+        try:
+            raise RuntimeError(f"POST http://127.0.0.1:1/bot{TOKEN}/getMe failed")
+        except RuntimeError:
+            logging.getLogger("telegram.ext").exception("a call failed: %s", f"bot{TOKEN}")
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    written = stream.getvalue()
+    assert "Set Bot API URL" in written and "/bot<token>" in written
+    assert "a call failed: bot<token>" in written and "Traceback" in written
+    assert TOKEN not in written
