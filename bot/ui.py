@@ -102,6 +102,8 @@ class Response:
     # This chat's "/" menu changed (roles or language): (command, description) pairs; an empty
     # tuple removes the chat's own menu so the default one shows.
     command_menu: tuple[tuple[str, str], ...] | None = None
+    # The update was handled before (Telegram delivered it again): nothing to send or tidy up.
+    repeated: bool = False
 
     def add(self, *replies: Reply) -> Response:
         self.replies.extend(replies)

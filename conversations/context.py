@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event
@@ -37,7 +38,7 @@ class ChatSettings:
     reminder_offsets: tuple[timedelta, ...] = (timedelta(hours=24), timedelta(hours=1))
     # Quiet hours in each person's zone, (start, end) hours; None: none (QUIET_HOURS).
     quiet_hours: tuple[int, int] | None = (21, 6)
-    # Messages per second the bot sends in all (SEND_RATE): how long a broadcast will take.
+    # Messages a second the sender may send (SEND_RATE): an announcement's duration estimate.
     send_rate: float = 25.0
 
 
@@ -139,11 +140,21 @@ def _hold_rows_for_the_update(session: AsyncSession) -> None:
     dropped is read again from the database by the next: an update looks them up many times.
     """
     sync = session.sync_session
-    if not sync.info.get("holding_rows"):
-        sync.info["holding_rows"] = True
+    if not sync.info.get(_HOLDING):
+        sync.info[_HOLDING] = True
         hold(session, *sync.identity_map.values())
-        event.listen(sync, "loaded_as_persistent", _hold_loaded)
+        _listen_once()
+
+
+_HOLDING = "holding_rows"
+
+
+@cache
+def _listen_once() -> None:
+    """One listener on every session, not one per update (adding a listener is not free)."""
+    event.listen(Session, "loaded_as_persistent", _hold_loaded)
 
 
 def _hold_loaded(session: Session, instance: object) -> None:
-    session.info.setdefault(HELD_ROWS, []).append(instance)
+    if session.info.get(_HOLDING):  # a session of an update
+        session.info.setdefault(HELD_ROWS, []).append(instance)

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from types import ModuleType
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.actors import actor_for, person_by_telegram
+from bot.domain.actors import Actor, actor_for
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError
 from bot.domain.outbox import QUEUED_FLAG, mark_reachable
@@ -32,7 +32,7 @@ from bot.ui import Incoming, Response
 from conversations import commands, invite, language, menu, onboarding
 from conversations.context import Context, Services
 from conversations.errors import reply_error
-from storage.models import Dialog, ProcessedUpdate
+from storage.models import Dialog, Person, ProcessedUpdate
 
 log = logging.getLogger(__name__)
 UPDATE_MEMORY = timedelta(hours=48)
@@ -110,27 +110,33 @@ class Router:
     async def handle(self, incoming: Incoming) -> Response:
         """Handle one update; replies are returned only after the transaction committed."""
         db = self.services.db
+        sender: _Sender | None = None
         try:
             async with db.transaction() as session:
                 if not await claim_update(
                     session, self.services.clock, incoming.update_id, postgres=db.is_postgres
                 ):
-                    return Response()
+                    return Response(repeated=True)
                 ctx = await self._context(session, incoming)
-                menu_before = _menu(ctx)
+                sender = _Sender.of(ctx)
+                before = _MenuInputs.of(ctx)
                 await self._dispatch(ctx)
                 response = ctx.response
                 response.outbox_touched = bool(session.info.get(QUEUED_FLAG))
-                if _menu(ctx) != menu_before:
-                    response.command_menu = _menu(ctx)
+                after = _MenuInputs.of(ctx)
+                if after != before and after.menu() != before.menu():
+                    response.command_menu = after.menu()
         except DomainError as error:
             # Roll back whatever the handler half-did, then remember the update and explain.
             async with db.transaction() as session:
                 if not await claim_update(
                     session, self.services.clock, incoming.update_id, postgres=db.is_postgres
                 ):
-                    return Response()
-                ctx = await self._context(session, incoming)
+                    return Response(repeated=True)
+                if sender is None:
+                    ctx = await self._context(session, incoming)
+                else:
+                    ctx = await self._context_again(session, incoming, sender)
                 reply_error(ctx, error)
                 response = ctx.response
         if response.outbox_touched:
@@ -139,16 +145,30 @@ class Router:
 
     async def _context(self, session: AsyncSession, incoming: Incoming) -> Context:
         chat = self.services.chat
-        person = await person_by_telegram(session, incoming.user_id)
+        person, dialog = await person_and_dialog(session, incoming.user_id)
         actor = await actor_for(session, person, chat.default_timezone) if person else None
         locale = (
             (person.locale if person else None) or incoming.language_code or chat.default_locale
         )
         tr = Translator(locale, actor.timezone if actor else chat.default_timezone)
-        dialog = await session.get(Dialog, incoming.user_id) if person else None
         if person is not None and incoming.kind != "blocked":
             await mark_reachable(session, person)
         return Context(self.services, session, incoming, person, actor, tr, dialog=dialog)
+
+    async def _context_again(
+        self, session: AsyncSession, incoming: Incoming, sender: _Sender
+    ) -> Context:
+        """The context for explaining a domain error, with the roles and language read first.
+
+        The rollback took the first attempt's rows, but not what they said: only the person
+        is read again (by id), to mark them reachable as the first attempt did.
+        """
+        person = None
+        if sender.person_id is not None:
+            person = await session.get(Person, sender.person_id)
+            if person is not None and incoming.kind != "blocked":
+                await mark_reachable(session, person)
+        return Context(self.services, session, incoming, person, sender.actor, sender.tr)
 
     async def _dispatch(self, ctx: Context) -> None:
         inc = ctx.incoming
@@ -263,10 +283,65 @@ async def _membership_changed(ctx: Context) -> None:
     # "unblocked": _context() already marked the person reachable.
 
 
-def _menu(ctx: Context) -> tuple[tuple[str, str], ...]:
-    """This person's "/" menu as the handlers left them (roles or language may have changed)."""
-    registered = ctx.registered and ctx.person is not None and ctx.person.deleted_at is None
-    return commands.menu_for(ctx.actor if registered else None, ctx.tr)
+@dataclass(frozen=True)
+class _Sender:
+    """Who sent an update, as plain values that outlive a rolled-back transaction."""
+
+    person_id: int | None
+    actor: Actor | None
+    tr: Translator
+
+    @classmethod
+    def of(cls, ctx: Context) -> _Sender:
+        return cls(ctx.person.id if ctx.person else None, ctx.actor, ctx.tr)
+
+
+# The statements every update runs are built once: building one and computing its cache key
+# costs about as much CPU as SQLAlchemy's whole execution of it.
+_PERSON_AND_DIALOG = (
+    select(Person, Dialog)
+    .outerjoin(Dialog, col(Dialog.telegram_id) == col(Person.telegram_id))
+    .where(Person.telegram_id == bindparam("telegram_id"), col(Person.deleted_at).is_(None))
+)
+
+
+async def person_and_dialog(
+    session: AsyncSession, telegram_id: int
+) -> tuple[Person | None, Dialog | None]:
+    """The live person with this Telegram id and their open dialog, in one query."""
+    result = await session.exec(_PERSON_AND_DIALOG, params={"telegram_id": telegram_id})
+    row = result.first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+@dataclass(frozen=True)
+class _MenuInputs:
+    """What this person's "/" menu is made of; handlers may change roles or language.
+
+    Comparing these before and after an update is cheaper than building the menu twice.
+    """
+
+    actor: Actor | None  # None: not registered (or deleted)
+    locale: str
+    tr: Translator = field(compare=False)
+
+    @classmethod
+    def of(cls, ctx: Context) -> _MenuInputs:
+        registered = ctx.registered and ctx.person is not None and ctx.person.deleted_at is None
+        return cls(ctx.actor if registered else None, ctx.tr.locale, ctx.tr)
+
+    def menu(self) -> tuple[tuple[str, str], ...]:
+        return commands.menu_for(self.actor, self.tr)
+
+
+# INSERT … ON CONFLICT DO NOTHING in each database's dialect, built once (as _PERSON_AND_DIALOG).
+_CLAIM = {
+    # The table, not the model: given parameters, an ORM insert becomes a bulk insert.
+    postgres: insert(ProcessedUpdate.__table__)  # type: ignore[attr-defined]
+    .values(update_id=bindparam("update_id"), at=bindparam("at"))
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    for postgres, insert in ((True, pg_insert), (False, sqlite_insert))
+}
 
 
 async def claim_update(
@@ -277,13 +352,8 @@ async def claim_update(
     One INSERT … ON CONFLICT DO NOTHING: when two processes get the same update at once, the
     second waits on the first's row lock and then finds it, instead of both handling it.
     """
-    insert = pg_insert if postgres else sqlite_insert
-    stmt = (
-        insert(ProcessedUpdate)
-        .values(update_id=update_id, at=clock.now())
-        .on_conflict_do_nothing(index_elements=["update_id"])
-    )
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    stmt = _CLAIM[postgres]
+    result = await session.exec(stmt, params={"update_id": update_id, "at": clock.now()})  # type: ignore[call-overload]
     return bool(result.rowcount)
 
 

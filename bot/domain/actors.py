@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -117,18 +117,22 @@ class _Scoped:
         return ""
 
 
+# Built once, as every update runs it (building it and its cache key costs about as much CPU
+# as SQLAlchemy's whole execution of it).
+_SCOPED_GRANTS = (
+    select(RoleGrant, Bkm, Mitra, Kota)
+    .outerjoin(Bkm, col(Bkm.id) == col(RoleGrant.bkm_id))
+    .outerjoin(Mitra, col(Mitra.id) == col(RoleGrant.mitra_id))
+    .outerjoin(Kota, col(Kota.id) == func.coalesce(RoleGrant.kota_id, Bkm.kota_id, Mitra.kota_id))
+    .where(RoleGrant.person_id == bindparam("person_id"))
+    .order_by(col(RoleGrant.id))
+)
+
+
 async def _scoped_grants(session: AsyncSession, person_id: int) -> list[_Scoped]:
     """A person's grants and their scopes in one query (every update needs them)."""
-    kota_id = func.coalesce(RoleGrant.kota_id, Bkm.kota_id, Mitra.kota_id)
-    stmt = (
-        select(RoleGrant, Bkm, Mitra, Kota)
-        .outerjoin(Bkm, col(Bkm.id) == col(RoleGrant.bkm_id))
-        .outerjoin(Mitra, col(Mitra.id) == col(RoleGrant.mitra_id))
-        .outerjoin(Kota, col(Kota.id) == kota_id)
-        .where(RoleGrant.person_id == person_id)
-        .order_by(col(RoleGrant.id))
-    )
-    rows = [_Scoped(*row) for row in (await session.exec(stmt)).all()]
+    result = await session.exec(_SCOPED_GRANTS, params={"person_id": person_id})
+    rows = [_Scoped(*row) for row in result.all()]
     # Later steps of the update look these up again with session.get: keep them at hand.
     hold(session, *(x for r in rows for x in (r.bkm, r.mitra, r.kota) if x is not None))
     return rows

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -70,10 +71,19 @@ async def create_invite(
 
 async def valid_invite(session: AsyncSession, clock: Clock, token: str) -> Invite:
     """The invite behind `token`, or a clear reason why it cannot be used."""
+    return usable(await find_invite(session, token), clock)
+
+
+async def find_invite(session: AsyncSession, token: str) -> Invite | None:
+    """The invite behind `token`, usable or not."""
     token = token.strip()
-    invite = (
-        (await session.exec(select(Invite).where(Invite.token == token))).first() if token else None
-    )
+    if not token:
+        return None
+    return (await session.exec(select(Invite).where(Invite.token == token))).first()
+
+
+def usable(invite: Invite | None, clock: Clock) -> Invite:
+    """`invite` if it can be used now, else a clear reason why not."""
     if invite is None:
         raise NotFound(
             "Maaf, tautan undangan ini tidak dikenal. Mohon minta tautan baru kepada fasilitator "
@@ -100,8 +110,10 @@ async def claim_use(session: AsyncSession, invite: Invite) -> None:
         update(Invite)
         .where(col(Invite.id) == invite.id, col(Invite.uses) < col(Invite.max_uses))
         .values(uses=col(Invite.uses) + 1)
+        .returning(col(Invite.uses))
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    uses = claimed.scalar_one_or_none()
+    if uses is None:
         raise InvalidInput(USED_UP)
-    await session.refresh(invite, ["uses"])
+    set_committed_value(invite, "uses", uses)  # what the database counts, not a change to save

@@ -9,7 +9,7 @@ from bot.domain import audit
 from bot.domain.actors import Actor, person_by_telegram
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.invites import claim_use, valid_invite
+from bot.domain.invites import claim_use, find_invite, usable
 from bot.i18n import SUPPORTED, normalise_locale
 from storage.models import (
     Bkm,
@@ -58,13 +58,15 @@ async def register_with_invite(
 
     Idempotent: the same person redeeming the same invite again changes nothing.
     """
-    invite = await _invite_for(session, clock, token, telegram_id)
+    found = await find_invite(session, token)
     person = await person_by_telegram(session, telegram_id)
-    if person is not None and await _redeemed(session, invite, person):
-        return person, invite
+    if found is not None and person is not None and await _redeemed(session, found, person):
+        return person, found  # redeemed before: valid for this person even if used up since
+    invite = usable(found, clock)
     # Claimed before anything is written: a refusal (someone else got the last use a moment
     # ago) leaves nothing behind, even though the chat layer commits after showing it.
     await claim_use(session, invite)
+    new = person is None
     if person is None:
         person = Person(
             telegram_id=telegram_id,
@@ -76,7 +78,7 @@ async def register_with_invite(
         session.add(person)
         await session.flush()
     assert person.id is not None
-    if not await has_consent(session, person):
+    if new or not await has_consent(session, person):
         session.add(
             Consent(
                 person_id=person.id, notice_version=notice_version, decision="given", at=clock.now()
@@ -101,15 +103,6 @@ async def register_with_invite(
         role=invite.role,
     )
     return person, invite
-
-
-async def _invite_for(session: AsyncSession, clock: Clock, token: str, telegram_id: int) -> Invite:
-    """A redeemable invite; one this person already redeemed stays valid for them (repeats)."""
-    invite = (await session.exec(select(Invite).where(Invite.token == token.strip()))).first()
-    person = await person_by_telegram(session, telegram_id)
-    if invite is not None and person is not None and await _redeemed(session, invite, person):
-        return invite
-    return await valid_invite(session, clock, token)
 
 
 async def _redeemed(session: AsyncSession, invite: Invite, person: Person) -> bool:

@@ -33,6 +33,10 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if incoming is None:
         return
     response = await runtime.router.handle(incoming)
+    if response.repeated:
+        # Telegram delivered it again: the first delivery answered it, stopped the spinner and
+        # took the pressed message's buttons away (again, Telegram would refuse with 400).
+        return
     query = update.callback_query
     pressed = query.message.message_id if query is not None and query.message is not None else None
     try:

@@ -137,6 +137,26 @@ async def test_the_same_update_delivered_twice_at_once_is_handled_once(world: Wo
     assert drafts == 1 and len(first_questions) == 1
 
 
+async def test_a_button_press_delivered_twice_is_answered_and_tidied_once(world: World):
+    (siti,) = await members(world, (6311, invites.Role.KOORDINATOR, "BKM Sukamaju"))
+    await siti.send("/menu")
+    menu = await siti.reply()
+    update_id = await siti.press_data(menu, "menu:bantuan")
+    (pending,) = [u for u in world.sim.updates.pending if u.update_id == update_id]
+    await siti.reply()
+    await siti.wait_idle()
+    calls = len(world.sim.calls)
+    # Telegram thought the press was lost and sends it again.
+    app = world.bot.application
+    await app.update_queue.put(Update.de_json(pending.body, app.bot))
+    await siti.send("/menu")  # handled after the repeat: this person's updates keep their order
+    await siti.reply()
+    # The first press was answered and its buttons removed; doing either again would get a 400
+    # ("query is too old", "message is not modified"). Only the /menu reply went out.
+    assert [m for m, _ in world.sim.calls[calls:] if m != "getUpdates"] == ["sendMessage"]
+    world.sim.assert_no_errors()
+
+
 async def test_someone_flooding_the_bot_is_asked_once_to_wait_and_others_are_unaffected(
     world: World,
 ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, bindparam, false, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,6 +23,10 @@ NOT_EDITABLE = N_("Usulan ini sudah diajukan, jadi tidak dapat diubah lagi.")
 NOT_YOURS = N_("Maaf, hanya penyusun usulan ini atau koordinator BKM-nya yang dapat mengubahnya.")
 
 
+# session.info key: (transaction, ids of the proposals it has read FOR UPDATE).
+_LOCKED = "locked_proposals"
+
+
 async def _get(session: AsyncSession, proposal_id: int, for_update: bool) -> Proposal | None:
     """The proposal row; `for_update` locks it until the transaction ends and reads it afresh.
 
@@ -30,11 +34,35 @@ async def _get(session: AsyncSession, proposal_id: int, for_update: bool) -> Pro
     two devices, two processes) must not both pass the check. On PostgreSQL the row lock makes
     the second wait and then see the first's committed change; SQLite ignores FOR UPDATE, but
     its transactions already take turns (storage/db.py).
+
+    Locked once per transaction: the chat layer loads the form, then the use case loads it
+    again, and a row this transaction holds locked cannot have changed under it.
     """
-    if not for_update:
+    locked = _locked_in_this_transaction(session)
+    if not for_update or proposal_id in locked:
         return await session.get(Proposal, proposal_id)
-    # populate_existing: a copy loaded earlier in this transaction may be stale by now.
-    return await session.get(Proposal, proposal_id, with_for_update=True, populate_existing=True)
+    proposal = (await session.exec(_LOCK, params={"id": proposal_id})).first()
+    if proposal is not None:
+        locked.add(proposal_id)
+    return proposal
+
+
+# Built once (a form answer runs it): populate_existing, as a copy loaded earlier in this
+# transaction, before the lock, may be stale by now.
+_LOCK = (
+    select(Proposal)
+    .where(Proposal.id == bindparam("id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
+def _locked_in_this_transaction(session: AsyncSession) -> set[int]:
+    transaction = session.sync_session.get_transaction()
+    held = session.info.get(_LOCKED)
+    if held is None or held[0] is not transaction:  # a session may outlive a transaction
+        held = session.info[_LOCKED] = (transaction, set())
+    return held[1]  # type: ignore[no-any-return]
 
 
 async def load(session: AsyncSession, proposal_id: int, *, for_update: bool = False) -> Proposal:
@@ -106,14 +134,13 @@ def visibility_filter(actor: Actor) -> ColumnElement[bool]:
 
 
 def _channelled_to(mitra_ids: set[int]) -> ColumnElement[bool]:
-    """Channelled to one of `mitra_ids` and past the completeness check (it reached review)."""
-    partner = (
-        select(ProposalPartner.id)
-        .where(
-            col(ProposalPartner.proposal_id) == col(Proposal.id),
-            col(ProposalPartner.mitra_id).in_(mitra_ids),
-        )
-        .exists()
+    """Channelled to one of `mitra_ids` and past the completeness check (it reached review).
+
+    An IN list rather than EXISTS, so that SQLite, too, starts from the mitra's partner rows
+    (ix_proposal_partner_mitra_id) instead of reading every proposal to test each one.
+    """
+    partner = col(Proposal.id).in_(
+        select(ProposalPartner.proposal_id).where(col(ProposalPartner.mitra_id).in_(mitra_ids))
     )
     reviewed = (
         select(ProposalEvent.id)

@@ -164,8 +164,9 @@ async def answer_step(
         if await form_store.same_answer(session, proposal, the_step, value, ctx):
             return proposal
         raise StaleStep(where)
+    lists = await form_store.filled_lists(session, proposal_id)  # before the row changes
     await form_store.store(session, proposal, the_step, value, ctx)
-    await _advance(session, clock, proposal, the_step, where)
+    _advance(session, clock, proposal, the_step, where, lists)
     audit.record(session, clock, actor, "proposal.answer", "proposal", proposal.id, step=step)
     return proposal
 
@@ -180,18 +181,29 @@ async def skip_step(
         return proposal  # an old button: nothing to skip here any more
     if not where.step.optional:
         raise InvalidInput(N_("Bagian ini wajib diisi, jadi tidak dapat dilewati."))
+    lists = await form_store.filled_lists(session, proposal_id)  # before the row changes
     if where.step.kind in (StepKind.MONEY, StepKind.COUNT) and getattr(proposal, step) is None:
         setattr(proposal, step, 0)
-    await _advance(session, clock, proposal, where.step, where)
+    _advance(session, clock, proposal, where.step, where, lists)
     audit.record(session, clock, actor, "proposal.skip", "proposal", proposal.id, step=step)
     return proposal
 
 
-async def _advance(
-    session: AsyncSession, clock: Clock, proposal: Proposal, done: Step, where: Position
+def _advance(
+    session: AsyncSession,
+    clock: Clock,
+    proposal: Proposal,
+    done: Step,
+    where: Position,
+    lists: set[str],
 ) -> None:
-    """Next: the summary after an edit, else the next step still without an answer."""
-    answered = await form_store.answered_steps(session, proposal)
+    """Next: the summary after an edit, else the next step still without an answer.
+
+    `lists` (form_store.filled_lists) is read before the answer is stored: reading it after
+    would flush the half-changed row first, one UPDATE for the answer and one for the step.
+    Storing `done` changes no list but its own, and `done` is never the next step.
+    """
+    answered = form_store.answered_fields(proposal) | lists
     if done.name == "jenis" and "komponen" not in answered:
         proposal.step = (EDIT_PREFIX if where.editing else "") + "komponen"
     elif where.editing:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -41,19 +41,32 @@ def stored_value(proposal: Proposal, step: Step) -> object:
     return getattr(proposal, step.name)
 
 
-async def answered_steps(session: AsyncSession, proposal: Proposal) -> set[str]:
-    """Steps that hold an answer (a skipped money line holds 0, so it counts as answered)."""
-    assert proposal.id is not None
-    answered = {
+def answered_fields(proposal: Proposal) -> set[str]:
+    """The plain steps that hold an answer (a skipped money line holds 0: answered)."""
+    return {
         s.name
         for s in STEPS
         if s.kind not in (StepKind.MULTI, StepKind.FILES) and stored_value(proposal, s) is not None
     }
-    if await partners(session, proposal.id):
-        answered.add("mitra")
-    if await attachment_count(session, proposal.id):
-        answered.add("lampiran")
-    return answered
+
+
+# Built once: every form answer asks it.
+_FILLED = select(
+    select(ProposalPartner.id).where(ProposalPartner.proposal_id == bindparam("id")).exists(),
+    select(ProposalAttachment.id).where(ProposalAttachment.proposal_id == bindparam("id")).exists(),
+)
+
+
+async def filled_lists(session: AsyncSession, proposal_id: int) -> set[str]:
+    """ "mitra" and "lampiran" when the proposal has partners and attachments (one query)."""
+    partner, attachment = (await session.exec(_FILLED, params={"id": proposal_id})).one()
+    return {name for name, filled in (("mitra", partner), ("lampiran", attachment)) if filled}
+
+
+async def answered_steps(session: AsyncSession, proposal: Proposal) -> set[str]:
+    """Steps that hold an answer, plain or many-valued."""
+    assert proposal.id is not None
+    return answered_fields(proposal) | await filled_lists(session, proposal.id)
 
 
 async def missing_steps(session: AsyncSession, proposal: Proposal) -> list[Step]:

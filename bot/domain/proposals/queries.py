@@ -94,8 +94,13 @@ async def visible_proposals(
 async def get_view(session: AsyncSession, actor: Actor, code: str) -> ProposalView:
     """One proposal by tracking code; NotFound alike for an unknown code and a hidden one."""
     wanted = normalise_code(code)
-    proposal = (await session.exec(select(Proposal).where(Proposal.code == wanted))).first()
-    if proposal is None or not await access.can_see(session, actor, proposal):
+    # One query: the code picks the row, the visibility filter only checks it. As `id = (…)`,
+    # so PostgreSQL too starts from the code's unique index whatever its statistics say
+    # (beside `bkm_id IN (…)` it may otherwise start from the BKM's proposals).
+    by_code = select(Proposal.id).where(Proposal.code == wanted).scalar_subquery()
+    stmt = select(Proposal).where(Proposal.id == by_code, access.visibility_filter(actor))
+    proposal = (await session.exec(stmt)).first()
+    if proposal is None:
         raise NotFound(access.NOT_FOUND, code=wanted)
     return await build_view(session, actor, proposal)
 

@@ -1,4 +1,7 @@
-"""`python -m tests.bench.load`: run every bot at every latency, print and save the table.
+"""`python -m tests.bench.load`: every bot at every latency, in both modes; print and save.
+
+Capacity runs (a closed loop, no think time) give updates/s and the ratio to the bare bot;
+latency runs (each person pausing 2–5 s before every action) give the p50/p99 people feel.
 
 Exits 0 whether or not a target is met; 1 when the harness itself failed: a bot did not
 start or died, a reply was lost, or a conversation went off script (a button not there).
@@ -13,12 +16,13 @@ import tempfile
 from pathlib import Path
 
 from tests.bench.load import report
+from tests.bench.load.people import Think
 from tests.bench.load.processes import REPO
-from tests.bench.load.report import BARE, OURS, RunResult
+from tests.bench.load.report import BARE, BARE_AIOHTTP, CAPACITY, LATENCY, OURS, RunResult
 from tests.bench.load.run import HarnessError, Plan, run
 
-FULL = {"people": 200, "seconds": 20.0, "warmup": 3.0}
-QUICK = {"people": 10, "seconds": 3.0, "warmup": 1.0}
+FULL = {"people": 200, "seconds": 20.0, "warmup": 3.0, "think": "2,5"}
+QUICK = {"people": 10, "seconds": 3.0, "warmup": 1.0, "think": "0.1,0.3"}
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -28,9 +32,23 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, help="measured seconds per run (default 20)")
     parser.add_argument("--warmup", type=float, help="seconds of load before measuring (3)")
     parser.add_argument("--latency", default="0,0.1", help="seconds per Bot API call, comma list")
-    parser.add_argument("--bots", default=f"{OURS},{BARE}", help=f"{OURS} and/or {BARE}")
     parser.add_argument(
-        "--quick", action="store_true", help="10 people, 3 s: a check, not a figure"
+        "--bots",
+        default=f"{OURS},{BARE},{BARE_AIOHTTP}",
+        help=f"any of {OURS}, {BARE}, {BARE_AIOHTTP} (the last only in capacity runs)",
+    )
+    parser.add_argument(
+        "--modes",
+        default=f"{CAPACITY},{LATENCY}",
+        help=f"{CAPACITY} (a closed loop: updates/s, the ratio) and/or {LATENCY} (people "
+        "thinking between actions: p50/p99)",
+    )
+    parser.add_argument(
+        "--think", help="LOW,HIGH seconds a person pauses before each action in the latency runs "
+        "(default 2,5; --quick 0.1,0.3)"
+    )  # fmt: skip
+    parser.add_argument(
+        "--quick", action="store_true", help="10 people, 3 s, short pauses: a check, not a figure"
     )
     results = REPO / "bench" / "results"
     parser.add_argument(
@@ -44,20 +62,47 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
             setattr(args, key, value)
     args.latencies = [float(x) for x in args.latency.split(",") if x.strip()]
     args.bot_list = [b.strip() for b in args.bots.split(",") if b.strip()]
-    if unknown := set(args.bot_list) - {OURS, BARE}:
+    if unknown := set(args.bot_list) - {OURS, BARE, BARE_AIOHTTP}:
         parser.error(f"unknown bot(s): {', '.join(sorted(unknown))}")
+    args.mode_list = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if unknown := set(args.mode_list) - {CAPACITY, LATENCY}:
+        parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")
+    try:
+        low, high = (float(x) for x in args.think.split(","))
+    except ValueError:
+        parser.error("--think takes LOW,HIGH seconds, e.g. 2,5")
+    if not 0 <= low <= high:
+        parser.error("--think: 0 ≤ LOW ≤ HIGH")
+    args.think_range = Think(low, high)
     return args
 
 
 async def measure(args: argparse.Namespace, workdir: Path, logs: Path) -> list[RunResult]:
-    """Each latency, each bot: a fresh simulator, database and process per run."""
-    plan = Plan(args.people, args.seconds, args.warmup, workdir, logs)
+    """Each mode, each latency, each bot: a fresh simulator, database and process per run."""
     results = []
-    for latency in args.latencies:
-        for bot in args.bot_list:
-            print(f"… {bot} at {latency * 1000:.0f} ms per call", file=sys.stderr, flush=True)
-            results.append(await run(bot, latency, plan))
+    for mode in args.mode_list:
+        think = args.think_range if mode == LATENCY else None
+        plan = Plan(args.people, args.seconds, args.warmup, workdir, logs, think)
+        for latency in args.latencies:
+            for bot in args.bot_list:
+                if bot == BARE_AIOHTTP and mode == LATENCY:
+                    continue  # a reference for capacity only
+                print(f"… {mode}: {bot} at {latency * 1000:.0f} ms per call",
+                      file=sys.stderr, flush=True)  # fmt: skip
+                results.append(await run(bot, latency, plan))
     return results
+
+
+def describe(args: argparse.Namespace) -> dict[str, str]:
+    """What each mode's runs did, for the report."""
+    window = f"{args.seconds:g} s measured after {args.warmup:g} s of warm-up, per run"
+    return {
+        CAPACITY: f"{args.people} people in a closed loop (each sends again as soon as the "
+        f"answer arrives, no think time), {window}. Judges updates/s and the ratio; its "
+        "latencies are about people / throughput by construction.",
+        LATENCY: f"{args.people} people, each pausing a random {args.think_range} before every "
+        f"action (reading, then tapping, as on a phone), {window}. Judges p50/p99.",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,11 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         except HarnessError as error:
             print(f"benchmark harness failed: {error}", file=sys.stderr)
             return 1
-    settings = (
-        f"{args.people} people in a closed loop, {args.seconds:g} s measured after "
-        f"{args.warmup:g} s of warm-up, per run"
-    )
-    text = report.render(results, about, settings)
+    text = report.render(results, about, describe(args))
     print(text)
     print(f"Each bot's output (stdout and stderr) is in {logs}")
     if not args.no_save:

@@ -1,4 +1,10 @@
-"""Simulated people in a closed loop: act, wait for the bot's answer, act again.
+"""Simulated people: act, wait for the bot's answer, (think,) act again.
+
+Without think time the loop is closed: everyone sends again the moment the answer arrives,
+which finds how many updates a second the bot can answer (capacity) but makes every
+latency about people / throughput. With think time (`Think`, e.g. 2–5 s) each person first
+reads and taps as on a phone, so the load is what a crowd of real people offers, and the
+latency is what they would feel.
 
 Latency is the time from a person's update to the bot's first new message in that chat.
 A person who waits longer than LOST_AFTER for an answer counts one lost reply and stops.
@@ -7,6 +13,7 @@ A person who waits longer than LOST_AFTER for an answer counts one lost reply an
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,6 +28,17 @@ STATUS_DONE = ("Usulan yang dapat", "Belum ada usulan")
 OFFER = "masih punya draf"
 CONFIRM = "Draf lama akan dihapus"
 QUESTION = "Pertanyaan {n} dari"
+
+
+@dataclass(frozen=True)
+class Think:
+    """A pause of `low` to `high` seconds (uniformly random) before each action."""
+
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        return f"{self.low:g}–{self.high:g} s"
 
 
 class Finished(Exception):
@@ -98,11 +116,15 @@ class Person:
     mailbox: Mailbox
     recorder: Recorder
     rounds: int = 0
+    think: Think | None = None  # None: a closed loop, no pause
+    rng: random.Random = field(default_factory=random.Random)
 
     async def act(
         self, update: Callable[[], Awaitable[object]], done: tuple[str, ...] = ()
     ) -> SimMessage:
-        """Send one update; wait for the message containing one of `done` (any if empty)."""
+        """(Think,) send one update; wait for the message containing one of `done` (any if empty)."""
+        if self.think is not None:
+            await asyncio.sleep(self.rng.uniform(self.think.low, self.think.high))
         now = time.monotonic()
         if now >= self.recorder.end:
             raise Finished
@@ -144,7 +166,7 @@ async def echo_round(person: Person) -> None:
     await person.act(lambda: person.user.send(f"halo {person.rounds}"))
 
 
-async def closed_loop(person: Person, round_: Callable[[Person], Awaitable[None]]) -> None:
+async def play(person: Person, round_: Callable[[Person], Awaitable[None]]) -> None:
     """Play rounds until the window closes or an answer is lost."""
     try:
         while True:

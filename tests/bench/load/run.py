@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -14,14 +15,19 @@ from tests.bench.load.people import (
     Mailbox,
     Person,
     Recorder,
-    closed_loop,
+    Think,
     echo_round,
     paket_round,
+    play,
 )
-from tests.bench.load.report import OURS, RunResult
+from tests.bench.load.report import BARE_AIOHTTP, CAPACITY, LATENCY, OURS, RunResult
 from tests.bench.load.seed import FIRST_ID, fresh_database
 
 TOKEN = "777000:BENCH-token-not-secret"
+# Messages a second the simulator lets all chats together have: out of reach (see
+# report.GLOBAL_LIMIT_NOTE). Per-chat limits stay on. Our bot gets the most SEND_RATE allows.
+GLOBAL_RATE = 100_000
+SEND_RATE = 1000
 START_WITHIN = 90.0  # seconds for the bot to answer its first message (imports, migrations)
 PROBE_ID = FIRST_ID - 1  # not registered: our bot still answers /bantuan
 
@@ -39,20 +45,27 @@ class Plan:
     warmup: float
     workdir: Path  # a temporary folder: databases, and the bots' working directory
     log_dir: Path | None = None  # where the bots' output goes (the system temp dir if None)
+    think: Think | None = None  # None: capacity (a closed loop); else latency as people feel it
+
+    @property
+    def mode(self) -> str:
+        return CAPACITY if self.think is None else LATENCY
 
 
 async def run(bot: str, latency: float, plan: Plan) -> RunResult:
     """Measure `bot` (OURS or BARE) at `latency` seconds per Bot API call."""
-    folder = plan.workdir / f"{bot}-{round(latency * 1000)}ms"
+    folder = plan.workdir / f"{bot}-{round(latency * 1000)}ms-{plan.mode}"
     folder.mkdir(parents=True)
     async with Simulator(token=TOKEN, bot_username="paket_bench_bot", latency=latency) as sim:
-        sim.set_limits(global_per_second=1000, global_burst=1000)
+        sim.set_limits(global_per_second=GLOBAL_RATE, global_burst=GLOBAL_RATE)
         env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_SERVER": sim.url, "LOG_LEVEL": "WARNING"}
         if bot == OURS:
             url, _ = await fresh_database(folder, plan.people)
-            env |= {"DATABASE_URL": url, "SEND_RATE": "1000"}
+            env |= {"DATABASE_URL": url, "SEND_RATE": str(SEND_RATE)}
             command = processes.paket_command()
         else:
+            if bot == BARE_AIOHTTP:
+                env["ECHO_TRANSPORT"] = "aiohttp"
             command = processes.echo_command()
         mailbox = Mailbox(sim)
         child = await processes.start(bot, command, env, folder, plan.log_dir)
@@ -80,17 +93,21 @@ async def _until_ready(sim: Simulator, mailbox: Mailbox, child: processes.Child,
 async def _load(
     sim: Simulator, mailbox: Mailbox, child: processes.Child, bot: str, plan: Plan
 ) -> tuple[Recorder, tuple[float | None, float]]:
-    """Everyone in a closed loop: warm-up, then the measured window, then finish in flight."""
+    """Everyone at once: warm-up, then the measured window, then finish in flight.
+
+    With think time each person's first action, too, waits a random pause, so the crowd does
+    not start in step.
+    """
     start = time.monotonic() + plan.warmup
     recorder = Recorder(start=start, end=start + plan.seconds)
     round_ = paket_round if bot == OURS else echo_round
     people = [
         Person(sim.user(FIRST_ID + i, first_name=f"Warga {FIRST_ID + i}", language_code="id"),
-               mailbox, recorder)
+               mailbox, recorder, think=plan.think, rng=random.Random(FIRST_ID + i))
         for i in range(plan.people)
     ]  # fmt: skip
     cpu, *_ = await asyncio.gather(
-        _cpu_in_window(child, recorder), *(closed_loop(p, round_) for p in people)
+        _cpu_in_window(child, recorder), *(play(p, round_) for p in people)
     )
     if child.exited() is not None:
         raise HarnessError(f"the bot died during the run ({child.exited()}):\n{child.tail()}")
@@ -131,7 +148,9 @@ def _result(
     if code not in (0, -2):  # -2: ended by the SIGINT we sent
         notes.append(f"exited with {code} after SIGINT")
     return RunResult.measure(
-        bot, latency, plan.people, recorder, rate_limited=codes[429], peak_rss_mb=peak,
+        bot, latency, plan.people, recorder, mode=plan.mode,
+        think_s=None if plan.think is None else [plan.think.low, plan.think.high],
+        rate_limited=codes[429], peak_rss_mb=peak,
         cpu_percent=cpu, harness_cpu_percent=harness_cpu, log=str(child.log),
         log_problems=problems, notes=notes,
     )  # fmt: skip
