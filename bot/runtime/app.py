@@ -14,12 +14,14 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
+from telegram.constants import ParseMode
 from telegram.ext import Application, TypeHandler
 
 from bot.config import Settings, parse_offsets, parse_quiet_hours
 from bot.domain.clock import Clock, SystemClock
 from bot.i18n import SUPPORTED, Translator
+from bot.runtime.alerts import OperatorAlerts
 from bot.runtime.handlers import ask_to_wait, on_error, on_update
 from bot.runtime.http import AiohttpRequest
 from bot.runtime.ordering import ChatOrderedUpdateProcessor
@@ -47,7 +49,8 @@ class Runtime:
     pacer: TelegramPacer
     sender: Sender | None = None
     scheduler: ReminderScheduler | None = None
-    operator_chat_id: int | None = None
+    # Pages to OPERATOR_CHAT_ID, rate-limited and grouped; None when no operator chat is set.
+    alerts: OperatorAlerts | None = None
 
 
 def chat_settings(settings: Settings) -> ChatSettings:
@@ -91,12 +94,18 @@ def build_application(settings: Settings, db: Database, clock: Clock) -> Applica
         services,
         Router(services, build_routes()),
         pacer,
-        operator_chat_id=settings.operator_chat_id,
+        alerts=operator_alerts(application.bot, settings.operator_chat_id),
     )
     application.bot_data["runtime"] = runtime
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(on_error)
     return application
+
+
+def operator_alerts(bot: Bot, chat_id: int | None) -> OperatorAlerts | None:
+    if not chat_id:
+        return None
+    return OperatorAlerts(partial(bot.send_message, chat_id, parse_mode=ParseMode.HTML))
 
 
 async def _on_start(application: Application) -> None:  # type: ignore[type-arg]
@@ -126,6 +135,8 @@ async def _on_stop(application: Application) -> None:  # type: ignore[type-arg]
         await runtime.scheduler.stop()
     if runtime.sender is not None:
         await runtime.sender.stop()
+    if runtime.alerts is not None:
+        await runtime.alerts.close()
     await runtime.services.db.dispose()
 
 

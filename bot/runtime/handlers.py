@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import html
 import logging
 from typing import TYPE_CHECKING
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -75,8 +73,11 @@ async def update_chat_menu(bot: Bot, chat_id: int, menu: tuple[tuple[str, str], 
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log first, then apologise to the person and tell the operator; never show a trace."""
+    """Log first, tell the operator (rate-limited), then apologise; never show a trace."""
     log.error("error while handling an update", exc_info=context.error)
+    alerts = _runtime(context).alerts
+    if alerts is not None and isinstance(context.error, Exception):
+        await alerts.report(context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     user = update.effective_user
@@ -90,14 +91,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 update.effective_chat.id,
                 tr._(
                     "Maaf, terjadi gangguan saat memproses pesan Bapak/Ibu. Isian sebelumnya tetap "
-                    "tersimpan. Silakan coba lagi sebentar lagi, atau ketik /bantuan."
+                    "tersimpan. Silakan coba beberapa saat lagi, atau ketik /bantuan."
                 ),
-            )
-    operator = _runtime(context).operator_chat_id
-    if operator:
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_message(
-                operator,
-                f"⚠️ PAKET Bot error: <code>{html.escape(repr(context.error))[:3000]}</code>",
-                parse_mode=ParseMode.HTML,
             )
