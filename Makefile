@@ -10,6 +10,10 @@ INSTALLED := $(VENV)/.installed
 # sets it to this (override: make test-pg TEST_DATABASE_URL=postgresql://...).
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
+# Two pytest workers (pytest-xdist): each test has its own database and simulator, and the
+# e2e suite spends much of its time waiting on the network. PYTEST_WORKERS= runs in one.
+PYTEST_WORKERS ?= -n 2
+
 LOCALES := locales
 POT := $(LOCALES)/messages.pot
 CATALOG_LANGS := id en
@@ -46,15 +50,17 @@ test: install i18n-compile
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot conversations storage
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_WORKERS)
 
 test-pg: install i18n-compile
-	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest $(PYTEST_WORKERS)
 
+# The micro benchmarks, then the whole benchmark of issue #10 (tests/bench/__main__.py): every
+# runtime and store, the floors, broadcast, reminders, start-up; one table in bench/results/.
+# Needs PostgreSQL (BENCH_POSTGRES_URL); e.g. make bench BENCH_ARGS=--quick, or "--store sqlite".
 bench: install i18n-compile
 	$(BIN)/pytest tests/bench --benchmark-enable -q
-	$(BIN)/python -m tests.bench.load
-	$(BIN)/python -m tests.bench.broadcast
+	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

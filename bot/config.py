@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.domain.zones import parse_zone
 from bot.i18n import SUPPORTED
 
 DEFAULT_DATABASE_URL = "sqlite:///" + str(Path("data") / "paket.db")
@@ -22,6 +23,8 @@ class Settings(BaseSettings):
     )
 
     telegram_bot_token: SecretStr | None = None
+    # Which Telegram framework runs the bot: python-telegram-bot (default) or aiogram 3.
+    bot_runtime: Literal["ptb", "aiogram"] = "ptb"
     telegram_api_server: str = "https://api.telegram.org"
     # Used in invite links before the bot has asked Telegram for its own name (CLI, offline).
     telegram_bot_username: str | None = None
@@ -75,11 +78,14 @@ class Settings(BaseSettings):
     @field_validator("default_timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("must be an IANA time zone such as Asia/Jakarta") from None
-        return value
+        # Indonesia keeps three zones; anything else would date messages in a foreign clock.
+        zone = parse_zone(value)
+        if zone is None:
+            raise ValueError(
+                "must be one of Indonesia's zones: WIB (Asia/Jakarta), WITA (Asia/Makassar) "
+                "or WIT (Asia/Jayapura)"
+            )
+        return zone
 
     @field_validator("database_url")
     @classmethod

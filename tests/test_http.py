@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from bot.runtime.http import AiohttpRequest
+from bot.runtime.ptb.http import AiohttpRequest
 from bot.simulator import Simulator
 
 TOKEN = "123456:HTTP-TEST"

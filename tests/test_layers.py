@@ -97,3 +97,51 @@ def test_importing_the_framework_free_layers_loads_no_framework() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", f"framework loaded by the lower layers: {done.stdout}"
+
+
+RUNTIME = ROOT / "bot" / "runtime"
+# Each framework package may import its own framework only; the rest of bot/runtime neither.
+RUNTIME_OWNERS = {RUNTIME / "ptb": ("telegram",), RUNTIME / "aiogram": ("aiogram",)}
+
+
+def _allowed_framework(path: Path) -> tuple[str, ...]:
+    for package, frameworks in RUNTIME_OWNERS.items():
+        if package in path.parents:
+            return frameworks
+    return ()
+
+
+@pytest.mark.parametrize("path", sorted(RUNTIME.rglob("*.py")), ids=_relative)
+def test_only_a_runtime_package_knows_its_framework(path: Path) -> None:
+    allowed = _allowed_framework(path)
+    frameworks = tuple(f for f in FRAMEWORKS if f not in allowed)
+    other_runtimes = tuple(
+        _module_name(p / "__init__.py") for p in RUNTIME_OWNERS if p not in path.parents
+    )
+    # app.py chooses the runtime: it may name both packages (imported lazily, one at a time).
+    if path.name == "app.py" and path.parent == RUNTIME:
+        other_runtimes = ()
+    bad = sorted(m for m in _imports(path) if _is_under(m, frameworks + other_runtimes))
+    assert not bad, f"{_relative(path)} imports {bad}: only bot/runtime/<framework>/ may"
+
+
+def test_one_runtime_loads_without_the_other() -> None:
+    probe = (
+        "import sys\n"
+        "from bot.config import load_settings\n"
+        "from bot.runtime.app import make_frontend\n"
+        "from bot.runtime.pacing import Pacer\n"
+        "s = load_settings(telegram_bot_token='123456:ABCDEFGH', bot_runtime='{runtime}', _env_file=None)\n"
+        "make_frontend(s, Pacer(1))\n"
+        "print(sorted({{m.split('.')[0] for m in sys.modules}} & {{'telegram', 'aiogram'}}))\n"
+    )
+    for runtime, framework in (("ptb", "telegram"), ("aiogram", "aiogram")):
+        done = subprocess.run(
+            [sys.executable, "-c", probe.format(runtime=runtime)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == repr([framework]), f"{runtime}: {done.stdout}"

@@ -6,7 +6,8 @@ import asyncio
 
 from telegram import Chat, Message, Update, User
 
-from bot.runtime.ordering import ChatOrderedUpdateProcessor
+from bot.runtime.ordering import ChatLines
+from bot.runtime.ptb.processor import ChatOrderedUpdateProcessor
 
 
 def _update(update_id: int, chat_id: int) -> Update:
@@ -79,3 +80,27 @@ async def test_a_failing_update_does_not_strand_the_ones_behind_it():
     gate.set()
     await asyncio.gather(*tasks)
     assert done == [1, 2]
+
+
+async def test_lines_that_hold_their_own_slots_give_a_flooding_chat_one():
+    """aiogram's mode: every update is its own task, the lines hold the slots."""
+    lines = ChatLines(2)
+    done: list[tuple[int, int]] = []
+    gate = asyncio.Event()
+
+    async def handle(chat: int, n: int) -> None:
+        if chat == 1:
+            await gate.wait()
+        done.append((chat, n))
+
+    flood = [asyncio.create_task(lines.run(1, handle(1, i))) for i in range(20)]
+    await asyncio.sleep(0.01)
+    assert lines.backlog(1) == 19
+    # Twenty updates of chat 1 hold one slot: two other chats still get through at once.
+    await asyncio.wait_for(
+        asyncio.gather(lines.run(2, handle(2, 0)), lines.run(3, handle(3, 0))), 1
+    )
+    assert sorted(done) == [(2, 0), (3, 0)]
+    gate.set()
+    await asyncio.gather(*flood)
+    assert done[2:] == [(1, i) for i in range(20)]

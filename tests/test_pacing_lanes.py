@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.runtime.pacing import OUTBOX, TelegramPacer
+from bot.runtime.edge import Lane
+from bot.runtime.pacing import Pacer
+
+
+def never(error: BaseException) -> None:
+    return None  # no 429s in these tests
 
 
 async def test_replies_go_first_and_prompt_outbox_sends_pass_bulk_ones():
-    pacer = TelegramPacer(10)  # a bucket of 10, one token kept for replies
+    pacer = Pacer(10)  # a bucket of 10, one token kept for replies
     order: list[str] = []
 
     async def call(name: str) -> bool:
@@ -17,8 +22,10 @@ async def test_replies_go_first_and_prompt_outbox_sends_pass_bulk_ones():
         return True
 
     def send(name: str, chat: int, priority: int | None = None) -> asyncio.Task[object]:
-        lane = None if priority is None else {"lane": OUTBOX, "priority": priority}
-        request = pacer.process_request(call, (name,), {}, "sendMessage", {"chat_id": chat}, lane)
+        lane = Lane() if priority is None else Lane(outbox=True, priority=priority)
+        request = pacer.call(
+            lambda: call(name), method="sendMessage", chat_id=chat, retry_after_of=never, lane=lane
+        )
         return asyncio.create_task(request)
 
     bulk = [send(f"bulk {i}", 1000 + i, priority=1) for i in range(15)]
@@ -32,7 +39,7 @@ async def test_replies_go_first_and_prompt_outbox_sends_pass_bulk_ones():
 
 
 async def test_an_outbox_send_that_gives_up_leaves_the_line_to_the_next():
-    pacer = TelegramPacer(2)  # no reply share at this rate
+    pacer = Pacer(2)  # no reply share at this rate
     order: list[str] = []
 
     async def call(name: str) -> bool:
@@ -40,8 +47,10 @@ async def test_an_outbox_send_that_gives_up_leaves_the_line_to_the_next():
         return True
 
     def send(name: str, chat: int) -> asyncio.Task[object]:
-        lane = {"lane": OUTBOX, "priority": 1}
-        request = pacer.process_request(call, (name,), {}, "sendMessage", {"chat_id": chat}, lane)
+        lane = Lane(outbox=True, priority=1)
+        request = pacer.call(
+            lambda: call(name), method="sendMessage", chat_id=chat, retry_after_of=never, lane=lane
+        )
         return asyncio.create_task(request)
 
     first = [send("a", 1), send("b", 2)]  # the bucket's two tokens

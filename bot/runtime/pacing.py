@@ -1,6 +1,7 @@
 """One view of Telegram's limits for every call the bot makes (replies and the outbox alike).
 
-Plugged into PTB as its rate limiter, so nothing reaches Telegram around it:
+Framework-free: each runtime routes every Bot API call through `Pacer.call` (PTB as its rate
+limiter, aiogram as a session middleware), so nothing reaches Telegram around it:
 - New messages share one global bucket (SEND_RATE, default 25/s; Telegram allows about 30).
 - Per chat, replies are not held back (a person waits for them, and people rarely outpace
   Telegram's ~1/s), but they are counted, so the outbox sender sends unprompted messages only
@@ -13,7 +14,7 @@ Plugged into PTB as its rate limiter, so nothing reaches Telegram around it:
   SEND_RATE when nobody writes (the bucket drains at SEND_RATE whatever its level).
 - Outbox sends take their turns in one line ordered by their row's priority (then arrival),
   so a status change claimed during a broadcast goes next, not after the bulk rows that were
-  claimed before it (rate_limit_args {"lane": "outbox", "priority": 0 or 1}).
+  claimed before it (`bot.runtime.edge.Lane`).
 """
 
 from __future__ import annotations
@@ -22,13 +23,13 @@ import asyncio
 import heapq
 import itertools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aiolimiter import AsyncLimiter
-from telegram.error import RetryAfter
-from telegram.ext import BaseRateLimiter
+
+from bot.runtime.edge import REPLY, Lane
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ NEW_MESSAGE_METHODS = frozenset(
         "forwardMessages",
     }
 )
-# rate_limit_args lane for the outbox sender: give a 429 back instead of waiting it out.
-OUTBOX = "outbox"
 REPLY_RETRIES = 8
 # Telegram tolerates short bursts in a private chat, then about one message a second.
 CHAT_BURST = 3
@@ -75,16 +74,17 @@ class _Turn:
     woken: asyncio.Future[None] | None = field(default=None, compare=False)
 
 
-Callback = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
+T = TypeVar("T")
+# The runtime's reading of an error: seconds to wait when it is a 429, else None.
+RetryAfterOf = Callable[[BaseException], float | None]
 
 
-def retry_seconds(error: RetryAfter) -> float:
-    """`retry_after` in seconds (PTB gives an int or a timedelta, by version and setting)."""
-    value: Any = error.retry_after
+def seconds(value: Any) -> float:
+    """A `retry_after` in seconds (an int, or a timedelta in some PTB settings)."""
     return float(value.total_seconds()) if hasattr(value, "total_seconds") else float(value)
 
 
-class TelegramPacer(BaseRateLimiter[dict[str, Any]]):
+class Pacer:
     """Global bucket, per-chat view, 429 pauses and retries; see the module docstring."""
 
     def __init__(self, rate: float, *, reply_retries: int = REPLY_RETRIES) -> None:
@@ -100,39 +100,36 @@ class TelegramPacer(BaseRateLimiter[dict[str, Any]]):
         self._arrivals = itertools.count()
         self.rate_limited = 0  # 429s seen (for tests and the benchmark)
 
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to free."""
-
-    async def process_request(
+    async def call(
         self,
-        callback: Callback,
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: dict[str, Any] | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        """Wait for our turn, make the call, and wait out a 429 (replies) or pass it on."""
-        chat_id = data.get("chat_id")
+        invoke: Callable[[], Awaitable[T]],
+        *,
+        method: str,
+        chat_id: object,
+        retry_after_of: RetryAfterOf,
+        lane: Lane = REPLY,
+    ) -> T:
+        """Wait for our turn, make the call, and wait out a 429 (replies) or pass it on.
+
+        `method` is the Bot API method ("sendMessage"); `chat_id` its chat (anything but an
+        int — a channel's @name, none — is not paced per chat).
+        """
         chat = chat_id if isinstance(chat_id, int) else None
-        counted = endpoint in NEW_MESSAGE_METHODS
-        outbox = (rate_limit_args or {}).get("lane") == OUTBOX
-        priority = int((rate_limit_args or {}).get("priority", 0))
+        counted = method in NEW_MESSAGE_METHODS
         for attempt in range(self._reply_retries + 1):
             if counted:
-                await self._wait_turn(chat, outbox=outbox, priority=priority)
+                await self._wait_turn(chat, outbox=lane.outbox, priority=lane.priority)
             try:
-                return await callback(*args, **kwargs)
-            except RetryAfter as error:
-                delay = retry_seconds(error)
+                return await invoke()
+            except Exception as error:
+                delay = retry_after_of(error)
+                if delay is None:
+                    raise
                 self.rate_limited += 1
                 self._pause(chat, delay)
-                if outbox or attempt == self._reply_retries:
+                if lane.outbox or attempt == self._reply_retries:
                     raise
-                log.info("%s to chat %s hit 429: sending again in %.0fs", endpoint, chat, delay)
+                log.info("%s to chat %s hit 429: sending again in %.0fs", method, chat, delay)
         raise AssertionError("unreachable")
 
     def chat_is_quiet(self, chat_id: int) -> bool:

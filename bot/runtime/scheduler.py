@@ -20,16 +20,22 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.domain.announcements.publish import start_due_announcements
+from bot.domain import privacy
+from bot.domain.announcements.publish import DEFAULT_SEND_RATE, start_due_announcements
 from bot.domain.clock import Clock
-from bot.domain.meetings.reminders import ReminderRun, enqueue_due_reminders
+from bot.domain.meetings.reminders import BATCH, ReminderRun, enqueue_due_reminders
 from bot.domain.quiet_hours import QuietHours
-from storage.db import Database
+from storage.db import Database, is_unavailable
 
 log = logging.getLogger(__name__)
 # Reminders are due to the minute; a few seconds late is unnoticeable and cheap to poll.
 INTERVAL_SECONDS = 5
+# Full batches claimed in one pass at most (BATCH reminders each), so one pass stays bounded.
+MAX_BATCHES_PER_RUN = 50
 JOB_ID = "meeting-reminders"
+# Consent withdrawn longer ago than the retention period: erased within the hour.
+HOUSEKEEPING_JOB_ID = "privacy-retention"
+HOUSEKEEPING_SECONDS = 3600
 
 
 class ReminderScheduler:
@@ -39,10 +45,12 @@ class ReminderScheduler:
         clock: Clock,
         *,
         quiet_hours: QuietHours,
+        send_rate: float = DEFAULT_SEND_RATE,
         wake_sender: Callable[[], None] = lambda: None,
         interval_seconds: float = INTERVAL_SECONDS,
     ) -> None:
         self.db, self.clock, self.quiet_hours = db, clock, quiet_hours
+        self.send_rate = send_rate  # for a started announcement's first "time left"
         self.wake_sender = wake_sender
         self.interval_seconds = interval_seconds
         self._scheduler: AsyncIOScheduler | None = None
@@ -53,6 +61,10 @@ class ReminderScheduler:
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.add_job(
             self.run_once, "interval", seconds=self.interval_seconds, id=JOB_ID,
+            max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
+        )  # fmt: skip
+        self._scheduler.add_job(
+            self.housekeeping, "interval", seconds=HOUSEKEEPING_SECONDS, id=HOUSEKEEPING_JOB_ID,
             max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
         )  # fmt: skip
         self._scheduler.start()
@@ -69,23 +81,54 @@ class ReminderScheduler:
         async with self._running:
             pass
 
-    async def run_once(self) -> ReminderRun:
-        """One pass: claim what is due, queue it, wake the sender. Errors are logged, not raised."""
+    async def housekeeping(self) -> int:
+        """Erase people whose withdrawal is older than the retention the notice promised."""
         async with self._running:
             try:
                 async with self.db.transaction() as session:
-                    run = await enqueue_due_reminders(
-                        session, self.clock, postgres=self.db.is_postgres,
-                        quiet_hours=self.quiet_hours,
-                    )  # fmt: skip
-                    started = await start_due_announcements(
-                        session, self.clock, postgres=self.db.is_postgres, quiet=self.quiet_hours
-                    )
+                    erased = await privacy.erase_expired_withdrawals(session, self.clock)
             except Exception:
-                log.exception("meeting reminders failed; trying again at the next run")
-                return ReminderRun()
-        if run.queued or started:
-            self.wake_sender()
-        if run.done or run.missed:
-            log.info("reminders: %s done, %s missed, %s messages", run.done, run.missed, run.queued)
-        return run
+                log.exception("privacy retention failed; trying again at the next run")
+                return 0
+        if erased:
+            log.info("privacy: erased %s people whose consent was withdrawn long ago", erased)
+        return erased
+
+    async def run_once(self) -> ReminderRun:
+        """One pass: claim what is due, queue it, wake the sender. Errors are logged, not raised.
+
+        Claims go in batches of BATCH, each its own short transaction (other updates take their
+        turns between them), for as long as batches come back full: 2,000 meetings falling due
+        in the same minute are queued in this pass, not one batch per interval.
+        """
+        total = ReminderRun()
+        async with self._running:
+            for _ in range(MAX_BATCHES_PER_RUN):
+                try:
+                    async with self.db.transaction() as session:
+                        run = await enqueue_due_reminders(
+                            session, self.clock, postgres=self.db.is_postgres,
+                            quiet_hours=self.quiet_hours, limit=BATCH,
+                        )  # fmt: skip
+                        started = await start_due_announcements(
+                            session, self.clock, postgres=self.db.is_postgres,
+                            quiet=self.quiet_hours, send_rate=self.send_rate,
+                        )  # fmt: skip
+                except Exception as error:
+                    # An outage is expected and retried; only other failures are bugs to page.
+                    level = logging.WARNING if is_unavailable(error) else logging.ERROR
+                    log.log(
+                        level, "meeting reminders failed; trying again at the next run",
+                        exc_info=error,
+                    )  # fmt: skip
+                    break
+                total += run
+                if run.queued or started:
+                    self.wake_sender()  # the sender starts on this batch while we claim more
+                if run.done + run.missed < BATCH:
+                    break
+        if total.done or total.missed:
+            log.info(
+                "reminders: %s done, %s missed, %s messages", total.done, total.missed, total.queued
+            )
+        return total

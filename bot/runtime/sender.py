@@ -1,7 +1,7 @@
 """The paced sender: drains the outbox within Telegram's limits.
 
 One loop for every unprompted message: notifications, reminders, invitations and broadcasts.
-Its calls go through the bot's TelegramPacer like the replies do, so both share one view of
+Its calls go through the edge and the bot's pacer like the replies do, so both share one view of
 Telegram's limits: the global bucket (SEND_RATE) and each chat's recent messages (an
 unprompted message waits until its chat is quiet).
 
@@ -27,18 +27,14 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import InputFile, Message
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import ExtBot
-
 from bot.domain import outbox
 from bot.domain.clock import Clock
 from bot.domain.reachability import person_unreachable
+from bot.runtime.edge import Blocked, Edge, EdgeError, Lane, Refused, SlowDown
 from bot.runtime.leader import Leadership
-from bot.runtime.pacing import OUTBOX, TelegramPacer, retry_seconds
-from bot.runtime.render import markup
-from storage.db import Database
+from bot.runtime.pacing import Pacer
+from bot.ui import FileRef
+from storage.db import Database, is_unavailable
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -62,15 +58,17 @@ class Sender:
         self,
         db: Database,
         clock: Clock,
-        bot: ExtBot,  # type: ignore[type-arg]
-        pacer: TelegramPacer,
+        edge: Edge,
+        pacer: Pacer,
     ) -> None:
-        self.db, self.clock, self.bot, self.pacer = db, clock, bot, pacer
+        self.db, self.clock, self.edge, self.pacer = db, clock, edge, pacer
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._leadership = Leadership(db)
         self._stopping = False
         self._in_flight: set[asyncio.Task[None]] = set()
+        # Whether this process ran the sender at its last look (the progress messages follow).
+        self.leading = False
 
     def wake(self) -> None:
         """Something was queued: look now instead of at the next poll."""
@@ -107,8 +105,8 @@ class Sender:
                         continue
                     try:
                         claimed = await self._claim(free)
-                    except Exception:
-                        log.exception("outbox sender failed; retrying")
+                    except Exception as error:
+                        _log_failure(error, "outbox sender failed; retrying")
                     exhausted = claimed < free
                 if claimed and not exhausted:
                     continue  # more may be due: claim again once slots free up
@@ -121,7 +119,14 @@ class Sender:
 
     async def _leads(self) -> bool:
         """Whether this process runs the sender; a follower waits and asks again later."""
-        if await self._leadership.is_leader():
+        try:
+            self.leading = await self._leadership.is_leader()
+        except Exception as error:
+            # The database is out of reach (PostgreSQL refuses connections): the loop must
+            # outlive the outage, or nothing queued would ever be sent again.
+            _log_failure(error, "outbox sender cannot reach the database; retrying")
+            self.leading = False
+        if self.leading:
             return True
         await self._wait(FOLLOWER_RETRY_SECONDS)
         return False
@@ -166,25 +171,22 @@ class Sender:
         except Exception:  # one row's surprise must not stop the others
             log.exception("outbox row %s failed unexpectedly", row.id)
 
-    async def _send(self, row: Outbox) -> Message:
-        """One call per row: a text, or a file (a calendar invitation) with the text as caption."""
-        keyboard = markup(outbox.keyboard_from_json(row.buttons))
-        if row.file_content is not None:
-            return await self.bot.send_document(
-                row.chat_id,
-                InputFile(row.file_content, filename=row.file_name or "file"),
-                caption=row.text or None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
-                rate_limit_args={"lane": OUTBOX, "priority": row.priority},
+    async def _send(self, row: Outbox) -> int:
+        """One call per row: a text, a file (a calendar invitation), or a photo or document
+        already on Telegram (an announcement's, by its file id); the text is the caption."""
+        buttons = outbox.keyboard_from_json(row.buttons)
+        lane = Lane(outbox=True, priority=row.priority)
+        if row.media_file_id is not None:
+            media = FileRef(row.media_file_id, row.media_kind or "document")
+            return await self.edge.send_file(
+                row.chat_id, media, row.text or None, buttons, lane=lane
             )
-        return await self.bot.send_message(
-            row.chat_id,
-            row.text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-            rate_limit_args={"lane": OUTBOX, "priority": row.priority},
-        )
+        if row.file_content is not None:
+            upload = FileRef("", "document", row.file_name or "file", content=row.file_content)
+            return await self.edge.send_file(
+                row.chat_id, upload, row.text or None, buttons, lane=lane
+            )
+        return await self.edge.send_text(row.chat_id, row.text, buttons, lane=lane)
 
     async def _deliver(self, row: Outbox) -> None:
         """Try one row once and record what happened."""
@@ -193,26 +195,25 @@ class Sender:
                 await outbox.release(session, self.clock, row, CHAT_QUIET_SECONDS)
             return
         try:
-            message = await self._send(row)
-        except RetryAfter as error:
-            delay = retry_seconds(error)
+            message_id = await self._send(row)
+        except SlowDown as error:
             async with self.db.transaction() as session:
-                await outbox.release(session, self.clock, row, delay)
+                await outbox.release(session, self.clock, row, error.seconds)
             return
-        except Forbidden as error:
+        except Blocked as error:
             async with self.db.transaction() as session:
                 await person_unreachable(session, self.clock, row.chat_id, str(error))
             return
-        except BadRequest as error:  # will never succeed as it is: keep it for the operator
+        except Refused as error:  # will never succeed as it is: keep it for the operator
             log.error("outbox row %s refused: %s", row.id, error)
             row.attempts = outbox.MAX_ATTEMPTS
             async with self.db.transaction() as session:
                 await outbox.mark_retry(session, self.clock, row, str(error), 0)
             return
-        except TelegramError as error:
-            # NetworkError: 5xx (PTB maps them to it), TimedOut, a dropped connection; and
-            # anything else Telegram answers. Retried with backoff; after a timeout Telegram
-            # may have delivered it, and the retry sends it again (one possible duplicate).
+        except EdgeError as error:
+            # 5xx, a timeout, a dropped connection, and anything else Telegram answers.
+            # Retried with backoff; after a timeout Telegram may have delivered it, and the
+            # retry sends it again (one possible duplicate).
             async with self.db.transaction() as session:
                 await outbox.mark_retry(
                     session, self.clock, row, str(error), min(2**row.attempts, MAX_BACKOFF_SECONDS)
@@ -220,4 +221,12 @@ class Sender:
             return
         assert row.id is not None
         async with self.db.transaction() as session:
-            await outbox.mark_sent(session, self.clock, row.id, message.message_id)
+            await outbox.mark_sent(session, self.clock, row.id, message_id)
+
+
+def _log_failure(error: Exception, message: str) -> None:
+    """A database outage is expected and retried (a warning); anything else is a bug."""
+    if is_unavailable(error):
+        log.warning("%s: %s", message, error)
+    else:
+        log.error(message, exc_info=error)

@@ -1,6 +1,6 @@
 """Before the bot starts: wait until Telegram (or TELEGRAM_API_SERVER) answers and takes the token.
 
-Without it, PTB's start-up fails at the first unreachable server with three tracebacks. Here a
+Without it, a framework's start-up fails at the first unreachable server with tracebacks. Here a
 server that cannot be reached is retried with backoff, one log line per attempt; a refused token
 ends in one line. The token is part of every Bot API URL, so it is removed from what is logged.
 """
@@ -11,19 +11,33 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
-
-from bot.runtime.pacing import retry_seconds
+from bot.i18n import N_
+from bot.runtime.edge import EdgeError, SlowDown, Trouble, Unauthorized
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[object]]
 MASK = "<token>"  # what is written where the bot token would be
+REFUSED = N_(
+    "Telegram di {server} menolak token bot ({answer}): periksa TELEGRAM_BOT_TOKEN dan "
+    "TELEGRAM_API_SERVER."
+)
+UNREACHABLE = N_(
+    "Telegram di {server} tidak dapat dihubungi ({reason}); berhenti setelah {attempts} kali "
+    "mencoba."
+)
+UNEXPECTED = N_("Telegram di {server} memberi jawaban yang tidak terduga: {answer}")
 
 
 class TelegramStartupError(Exception):
-    """The bot cannot start talking to Telegram; the message is one line for the operator."""
+    """The bot cannot start talking to Telegram; the message is one line for the operator.
+
+    `msgid` and `params` let the command line say it in the operator's language.
+    """
+
+    def __init__(self, msgid: str, **params: str) -> None:
+        super().__init__(msgid.format(**params))
+        self.msgid, self.params = msgid, params
 
 
 class TelegramUnauthorized(TelegramStartupError):
@@ -35,48 +49,41 @@ class TelegramUnreachable(TelegramStartupError):
 
 
 async def wait_for_telegram(
-    bot: Bot,
+    connect: Callable[[], Awaitable[str]],
     *,
+    server: str,
+    token: str,
     attempts: int | None = None,
     first_delay: float = 1.0,
     max_delay: float = 60.0,
     sleep: Sleep = asyncio.sleep,
-) -> None:
-    """Initialize `bot` (getMe), retrying network failures with exponential backoff.
+) -> str:
+    """Call `connect` (a runtime's getMe), retrying network failures with exponential backoff;
+    returns the bot's username.
 
     `attempts=None` retries until the server answers. Raises TelegramUnauthorized when the
     token is refused and TelegramUnreachable when the attempts run out.
     """
-    server = server_of(bot)
     attempt = 0
     while True:
         attempt += 1
         try:
-            # initialize() caches getMe, so the application's own initialize() asks no more.
-            await bot.initialize()
-            return
-        except InvalidToken as error:
-            # PTB's own message quotes the token; the server's answer is its cause.
-            answer = _redact(str(error.__cause__ or "Unauthorized"), bot.token)
+            return await connect()
+        except Unauthorized as error:
             raise TelegramUnauthorized(
-                f"Telegram at {server} refused the bot token ({answer}): "
-                "check TELEGRAM_BOT_TOKEN and TELEGRAM_API_SERVER."
+                REFUSED, server=server, answer=_redact(str(error), token)
             ) from None
-        except RetryAfter as error:
-            reason, delay = "flood control", retry_seconds(error)
-        except NetworkError as error:  # TimedOut is a NetworkError too
-            reason, delay = (
-                _redact(str(error), bot.token),
-                _backoff(attempt, first_delay, max_delay),
-            )
-        except TelegramError as error:
+        except SlowDown as error:
+            reason, delay = "flood control", error.seconds
+        except Trouble as error:  # timeouts, refused connections, 5xx
+            reason, delay = _redact(str(error), token), _backoff(attempt, first_delay, max_delay)
+        except EdgeError as error:
             raise TelegramStartupError(
-                f"Telegram at {server} gave an unexpected answer: {_redact(str(error), bot.token)}"
+                UNEXPECTED, server=server, answer=_redact(str(error), token)
             ) from None
         if attempts is not None and attempt >= attempts:
             raise TelegramUnreachable(
-                f"Telegram at {server} is not reachable ({reason}); gave up after "
-                f"{attempt} attempts."
+                UNREACHABLE, server=server, reason=reason, attempts=str(attempt)
             )
         log.warning(
             "Telegram at %s is not reachable (%s); trying again in %s s (attempt %d)",
@@ -88,24 +95,10 @@ async def wait_for_telegram(
         await sleep(delay)
 
 
-async def check_telegram(token: str, api_server: str) -> None:
-    """`wait_for_telegram` with a throwaway Bot on `api_server` (for the synchronous `run()`)."""
-    bot = Bot(token, base_url=api_server + "/bot", base_file_url=api_server + "/file/bot")
-    try:
-        await wait_for_telegram(bot)
-    finally:
-        await bot.shutdown()
-
-
-def server_of(bot: Bot) -> str:
-    """The root URL the bot talks to, without "/bot" and the token."""
-    return bot.base_url.split(bot.token, 1)[0].removesuffix("/").removesuffix("/bot")
-
-
 class TokenFilter(logging.Filter):
     """Masks the bot token in every record a handler writes: message, arguments and trace.
 
-    The token is part of every Bot API URL, and PTB logs its URLs at DEBUG ("Set Bot API URL").
+    The token is part of every Bot API URL, and the frameworks log their URLs at DEBUG.
     """
 
     def __init__(self, token: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -132,6 +133,17 @@ async def seed(db: Database, clock: SystemClock) -> None:
         await areas.add_mitra(
             s, clock, SYSTEM, name="Yayasan Peduli Bandung", kind="kelompok_peduli", kota="Bandung"
         )
+
+
+# Every e2e test runs on each runtime (BOT_RUNTIME); PAKET_RUNTIMES=ptb picks one while working.
+RUNTIMES = os.environ.get("PAKET_RUNTIMES", "ptb,aiogram").split(",")
+
+
+@pytest.fixture(autouse=True, params=RUNTIMES)
+def bot_runtime(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The framework under the bot, for every BotProcess the test starts (read by settings)."""
+    monkeypatch.setenv("BOT_RUNTIME", request.param)
+    return str(request.param)
 
 
 @pytest.fixture

@@ -75,9 +75,10 @@ async def test_command_menus_per_language_and_per_person(world: World):
     commands = world.sim.commands
     indonesian = [c["command"] for c in commands[("default", "id")]]
     english = [c["command"] for c in commands[("default", "en")]]
-    # Before registering, only what a newcomer can use.
-    assert indonesian == ["bahasa", "bantuan", "batal"] and english == [
+    # Before registering, only what a newcomer can use (anyone may ask what is stored).
+    assert indonesian == ["bahasa", "privasi", "bantuan", "batal"] and english == [
         "language",
+        "privacy",
         "help",
         "cancel",
     ]

@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
+from bot.config import load_settings
+from bot.runtime.app import make_frontend
+from bot.runtime.edge import Frontend
+from bot.runtime.pacing import Pacer
 from bot.runtime.startup import (
     TelegramUnauthorized,
     TelegramUnreachable,
@@ -35,6 +39,18 @@ def _bot(root: str, token: str = TOKEN) -> Bot:
     return Bot(token, base_url=root + "/bot", base_file_url=root + "/file/bot")
 
 
+def _frontend(root: str, token: str = TOKEN) -> Frontend:
+    """The runtime under test (BOT_RUNTIME, set by the e2e conftest) pointed at `root`."""
+    settings = load_settings(telegram_bot_token=token, telegram_api_server=root, _env_file=None)
+    return make_frontend(settings, Pacer(settings.send_rate))
+
+
+async def _wait(frontend: Frontend, sleep: FakeSleep, **limits: float) -> str:
+    return await wait_for_telegram(
+        frontend.connect, server=frontend.server, token=TOKEN, sleep=sleep, **limits
+    )
+
+
 class FakeSleep:
     """Records the delays asked for instead of waiting; may run something on a given call."""
 
@@ -55,21 +71,21 @@ async def test_unreachable_server_is_retried_with_one_line_per_attempt(
     root = f"http://127.0.0.1:{_free_port()}"
     sleep = FakeSleep()
     caplog.set_level(logging.INFO)  # PTB's own DEBUG lines quote the Bot API URL
+    frontend = _frontend(root)
     with pytest.raises(TelegramUnreachable) as raised:
-        await wait_for_telegram(
-            _bot(root), attempts=6, first_delay=1.0, max_delay=10.0, sleep=sleep
-        )
+        await _wait(frontend, sleep, attempts=6, first_delay=1.0, max_delay=10.0)
+    await frontend.close()
     assert sleep.delays == [1, 2, 4, 8, 10]  # doubling, capped at max_delay
     mine = [r for r in caplog.records if r.name == "bot.runtime.startup"]
     assert [r.getMessage().split(" is not reachable ")[0] for r in mine] == [
         f"Telegram at {root}"
     ] * 5
     assert "trying again in 4 s (attempt 3)" in mine[2].getMessage()
-    assert "ConnectError" in mine[0].getMessage()
+    assert "Connect" in mine[0].getMessage()  # the framework's words for a refused connection
     # Nothing logged while waiting carries a traceback or the token.
     assert all(r.exc_info is None for r in caplog.records)
     assert not any(TOKEN in r.getMessage() for r in caplog.records)
-    assert "\n" not in str(raised.value) and "after 6 attempts" in str(raised.value)
+    assert "\n" not in str(raised.value) and "setelah 6 kali mencoba" in str(raised.value)
 
 
 async def test_a_refused_token_ends_in_one_line_without_the_token(
@@ -77,12 +93,12 @@ async def test_a_refused_token_ends_in_one_line_without_the_token(
 ):
     sleep = FakeSleep()
     async with Simulator(token=OTHER_TOKEN) as sim:
-        bot = _bot(sim.url)
+        frontend = _frontend(sim.url)
         with pytest.raises(TelegramUnauthorized) as raised:
-            await wait_for_telegram(bot, sleep=sleep)
-        await bot.shutdown()
+            await _wait(frontend, sleep)
+        await frontend.close()
     message = str(raised.value)
-    assert "refused the bot token" in message and sim.url in message
+    assert "menolak token bot" in message and sim.url in message
     assert "\n" not in message and TOKEN not in message
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
     assert sleep.delays == []  # a refused token is not retried
@@ -94,14 +110,14 @@ async def test_a_server_that_comes_up_later_is_waited_for():
     sim = Simulator(token=TOKEN, bot_username="late_bot")
     # Two attempts fail; during the second pause the server starts on that port.
     sleep = FakeSleep(on_call={2: sim.start(port=port)})
-    bot = _bot(f"http://127.0.0.1:{port}")
+    frontend = _frontend(f"http://127.0.0.1:{port}")
     try:
-        await wait_for_telegram(bot, sleep=sleep)
+        assert await _wait(frontend, sleep) == "late_bot"
         assert sleep.delays == [1, 2]
-        assert bot.username == "late_bot"  # initialized: getMe is cached for the application
+        assert await frontend.connect() == "late_bot"  # getMe is cached for the runtime
         assert [name for name, _ in sim.calls] == ["getMe"]
     finally:
-        await bot.shutdown()
+        await frontend.close()
         await sim.stop()
 
 
@@ -126,7 +142,8 @@ async def test_cli_run_with_a_refused_token_prints_one_line(tmp_path: Path):
     err = stderr.decode()
     assert process.returncode == 1, err
     assert len(err.strip().splitlines()) == 1, err
-    assert err.startswith("Error: Telegram at ") and "refused the bot token" in err
+    # In the operator's language (DEFAULT_LOCALE, Indonesian unless set).
+    assert err.startswith("Kesalahan: Telegram di ") and "menolak token bot" in err
     assert "Traceback" not in err + stdout.decode() and TOKEN not in err
 
 
