@@ -15,12 +15,14 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
 from bot.config import Settings
 from bot.demo_data import seed_meeting, seed_proposals
-from bot.domain import areas, invites, people
+from bot.domain import areas, invites, people, roster
 from bot.domain.actors import SYSTEM, person_by_telegram
 from bot.domain.clock import Clock, SystemClock
 from bot.runtime.app import BotProcess
@@ -63,7 +65,8 @@ HELP = """Demo commands:
   :N  (a number)   press button N of the last message with buttons
   :contact         share a phone number      :location    share a map pin
   :photo           send a small photo        :quit        stop the demo
-Anything else is sent as a message (try /start, /bantuan, /usulan, /status, /tinjau, /rapat)."""
+Anything else is sent as a message (try /start, /bantuan, /usulan, /status, /tinjau, /rapat,
+and as rina /umumkan: an announcement to the demo people, its progress message edited live)."""
 
 
 async def seed(db: Database) -> None:
@@ -124,6 +127,11 @@ async def seed(db: Database) -> None:
                     person_id=person.id, notice_version="demo", decision="given", at=clock.now()
                 )
             )
+        # Rina is also the secretary of Bandung's Panitia Kemitraan: she records its decisions.
+        await people.grant_role(
+            s, clock, SYSTEM, telegram_id=PEOPLE[2].telegram_id, role=Role.SEKRETARIS,
+            kota=await areas.find_kota(s, "Bandung"),
+        )  # fmt: skip
 
 
 async def newcomer_invite(db: Database) -> str:
@@ -150,6 +158,8 @@ def _print_message(who: str, message: SimMessage) -> None:
     print(f"\n🤖 → {who}{' (edited)' if message.edited else ''}:")
     if message.document:
         print(f"   📎 {message.document.get('file_name', 'file')}")
+    if message.photo:
+        print("   🖼 (photo)")
     if message.plain:
         print("   " + message.plain.replace("\n", "\n   "))
     number = 1
@@ -171,9 +181,27 @@ async def _read_line(prompt: str) -> str | None:
         return None
 
 
+async def registered_roles(database_url: str) -> dict[int, list[str]]:
+    """Telegram id → the roles the database holds for them: what `:users` shows."""
+    db = Database(database_url)
+    try:
+        async with db.transaction() as s:
+            members = await roster.list_people(s, SYSTEM)
+    finally:
+        await db.dispose()
+    return {
+        m.telegram_id: [
+            f"{r.role.value} {r.bkm or r.mitra or r.kota or ''}".strip() for r in m.roles
+        ]
+        for m in members
+        if m.telegram_id is not None
+    }
+
+
 class Terminal:
-    def __init__(self, sim: Simulator) -> None:
+    def __init__(self, sim: Simulator, database_url: str = DEMO_DATABASE) -> None:
         self.sim = sim
+        self.database_url = database_url
         self.users = {
             p.key: sim.user(p.telegram_id, first_name=p.name, language_code=p.locale)
             for p in (*PEOPLE, NEWCOMER)
@@ -223,11 +251,17 @@ class Terminal:
         if word == "quit":
             return False
         if word == "users":
+            # From the database, as the bot sees it: the newcomer appears once registered.
+            roles = await registered_roles(self.database_url)
             for p in (*PEOPLE, NEWCOMER):
-                print(f"  {p.key:6} {p.name} — {p.role.value} {p.bkm or p.kota or p.mitra or ''}")
+                held = "; ".join(roles.get(p.telegram_id, ())) or "not registered yet"
+                print(f"  {p.key:6} {p.name} — {held}")
         elif word == "as" and rest.strip() in self.users:
             self.current = rest.strip()
             print(f"  now chatting as {self.current}")
+        elif word == "as":
+            who = rest.strip() or "?"
+            print(f"  there is no demo person called {who}: {', '.join(self.users)} (see :users)")
         elif word.isdigit():
             labels = [
                 b.text
@@ -253,11 +287,24 @@ class Terminal:
         return True
 
 
-async def _demo(settings: Settings, clock: Clock | None = None) -> None:
+def _remove_database(database_url: str) -> None:
+    """Delete the demo's SQLite file (and its journal files): the next seed starts afresh."""
+    url = make_url(database_url)
+    name = url.database
+    if not url.drivername.startswith("sqlite") or not name or name == ":memory:":
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(name + suffix).unlink(missing_ok=True)
+
+
+async def _demo(settings: Settings, clock: Clock | None = None, *, reset: bool = False) -> None:
     clock = clock or SystemClock()
     database_url = (
         settings.database_url if settings.database_url.endswith("demo.db") else DEMO_DATABASE
     )
+    if reset:
+        _remove_database(database_url)
+        print("Demo data reset: starting from fresh data.")
     await asyncio.to_thread(upgrade, database_url)
     db = Database(database_url)
     await seed(db)
@@ -288,16 +335,21 @@ async def _demo(settings: Settings, clock: Clock | None = None) -> None:
         demo_settings.telegram_bot_token = SecretStr(DEMO_TOKEN)
         process = BotProcess(demo_settings, clock)
         await process.start()
-        terminal = Terminal(sim)
+        terminal = Terminal(sim, database_url)
         print("PAKET Bot demo — the real bot, talking to a local Telegram simulator at " + sim.url)
         print(HELP)
         print(f"To try onboarding: `:as baru`, then `/start {token}`.")
         print("Siti is invited to a meeting: its first reminder comes in a minute or two.")
+        print("As rina, /umumkan sends an announcement; its progress message becomes the report.")
         watcher = asyncio.create_task(terminal.watch())
         try:
             while True:
                 line = await _read_line(terminal.prompt)
                 if line is None:
+                    if not sys.stdin.isatty():
+                        print(
+                            "\nInput ended, so the demo stops: it is interactive, run it in a terminal."
+                        )
                     break
                 line = line.strip()
                 if not line:
@@ -313,8 +365,10 @@ async def _demo(settings: Settings, clock: Clock | None = None) -> None:
             await process.stop()
 
 
-def run_demo(settings: Settings) -> None:
-    """Blocking entry point used by `paket-bot demo` and by `make run` without a token."""
-    if not sys.stdin.isatty():
-        print("The demo is interactive: run it in a terminal.")
-    asyncio.run(_demo(settings))
+def run_demo(settings: Settings, *, reset: bool = False) -> None:
+    """Blocking entry point used by `paket-bot demo` and by `make run` without a token.
+
+    Input that is not a terminal (a pipe, a script) is read too; when it ends, the demo stops
+    and says why.
+    """
+    asyncio.run(_demo(settings, reset=reset))

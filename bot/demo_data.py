@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlalchemy import delete
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import areas
@@ -14,22 +15,29 @@ from bot.domain.actors import Actor, actor_for, person_by_telegram
 from bot.domain.clock import Clock
 from bot.domain.meetings import access, schedule
 from bot.domain.meetings import form as meeting_form
-from bot.domain.proposals import form, review, submit
+from bot.domain.proposals import decision, form, review, submit
+from bot.domain.proposals.validators import FileRef
 from storage.db import Database
 from storage.meeting_models import Meeting, MeetingReminder, MeetingStatus, ReminderStatus
-from storage.models import Proposal
+from storage.models import Outbox, OutboxStatus, Proposal
 
 ROAD: dict[str, object] = {
     "judul": "Perbaikan jalan lingkungan RW 05",
     "jenis": "lingkungan",
     "komponen": "jalan",
     "uraian": "Memperbaiki jalan setapak 200 meter yang rusak dan tergenang saat hujan.",
+    "volume": "200 m × 1,5 m",
     "rw": "05",
     "rt": "02",
+    "status_lahan": "negara",
     "kk": "120",
     "kk_miskin": "45",
+    "jiwa": "400",
     "perempuan": "210",
+    "rencana": "pjm",
+    "rencana_program": "Perbaikan prasarana lingkungan",
     "anggaran_total": "15 juta",
+    "sumber_dana": ["blm", "apbd_kota", "swadaya_tunai"],
     "dana_swadaya_tunai": "1 juta",
     "swadaya_hok": "30",
     "dana_blm": "10 juta",
@@ -37,6 +45,9 @@ ROAD: dict[str, object] = {
     "jadwal_mulai": "1/2/2027",
     "jadwal_selesai": "30 April 2027",
     "ksm_pelaksana": "KSM Maju Bersama",
+    "pemeliharaan": "kpp",
+    # A file id the demo's simulator does not hold: enough to submit, not to open again.
+    "berita_acara": FileRef("photo", "demo-berita-acara-rapat-bkm"),
 }
 TRAINING: dict[str, object] = ROAD | {
     "judul": "Pelatihan menjahit untuk ibu rumah tangga",
@@ -45,8 +56,8 @@ TRAINING: dict[str, object] = ROAD | {
     "uraian": "Pelatihan menjahit 3 bulan bagi 25 ibu dari keluarga miskin, dengan modal alat.",
     "anggaran_total": "8 juta",
     "dana_swadaya_tunai": "500 ribu",
+    "sumber_dana": ["blm", "swadaya_tunai"],
     "dana_blm": "7,5 juta",
-    "dana_apbd_kota": "0",
 }
 
 
@@ -59,7 +70,10 @@ async def _actor(session: AsyncSession, telegram_id: int) -> Actor:
 async def _fill(
     session: AsyncSession, clock: Clock, author: Actor, answers: Mapping[str, object]
 ) -> int:
-    """Answer every question the form asks (skipping what `answers` leaves out)."""
+    """Answer every question the form asks (skipping what `answers` leaves out); the Lurah
+    knew of it a week ago."""
+    known = clock.now().date() - timedelta(days=7)
+    answers = {"lurah": f"{known.day}/{known.month}/{known.year}", **answers}
     proposal = await form.start_or_resume_draft(session, clock, author)
     proposal_id = proposal.id
     assert proposal_id is not None
@@ -91,7 +105,17 @@ async def seed_proposals(db: Database, clock: Clock, *, koordinator: int, fasili
         await submit.submit(s, clock, author, training)
         await review.check(s, clock, reviewer, training)
         await review.complete(s, clock, reviewer, training)
-        await review.approve(s, clock, reviewer, training, amount=7_500_000)
+        # Decided in the Panitia Kemitraan's meeting today; Rina records it as its secretary.
+        await decision.approve(s, clock, reviewer, training, amount=7_500_000)
+        # The seeded proposals are the demo's past: a dozen status notices about them would
+        # fill the first screen before the newcomer typed anything. Their timelines keep it all.
+        await s.flush()
+        await s.exec(  # type: ignore[call-overload]
+            delete(Outbox).where(
+                col(Outbox.kind).startswith("proposal."),
+                col(Outbox.status) == OutboxStatus.PENDING.value,
+            )
+        )
 
 
 MEETING: dict[str, object] = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, Column, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from storage.models import _utc_column
@@ -40,7 +40,8 @@ class Announcement(SQLModel, table=True):
     kota_id: int = Field(foreign_key="kota.id", index=True)
     # Who the author spoke as, kept for the frame ("Fasilitator", "Koordinator BKM", "Admin").
     author_role: str = Field(default="", max_length=20)
-    audience: str | None = Field(default=None, max_length=40)  # "bkm:5", "kota", "role:…"
+    # "bkm:5", "bkms:5,7" (several BKMs, ticked), "kota", "role:koordinator", "mitra"
+    audience: str | None = Field(default=None, max_length=400)
     body: str | None = None  # as written; at most 4,096 UTF-16 units (1,024 with a file)
     file_id: str | None = Field(default=None, max_length=200)
     file_kind: str | None = Field(default=None, max_length=10)  # "photo" | "document"
@@ -50,6 +51,13 @@ class Announcement(SQLModel, table=True):
     updated_at: datetime | None = _utc_column()
     started_at: datetime | None = _utc_column()
     finished_at: datetime | None = _utc_column()  # cancelled or stopped at, for those
+    # The author's live progress message (an outbox row, then edited in place by
+    # bot/runtime/progress.py): where it is, what it shows now, and whether it is the final
+    # report. Kept here so a restarted bot goes on editing the same message.
+    progress_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    progress_message_id: int | None = None
+    progress_text: str | None = None
+    progress_final: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class AnnouncementAck(SQLModel, table=True):

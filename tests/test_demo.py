@@ -21,7 +21,7 @@ from bot.demo_data import MEETING
 from bot.domain.clock import ShiftedClock
 from storage.db import Database
 from storage.meeting_models import Meeting, MeetingReminder
-from storage.models import Outbox
+from storage.models import Kota, Outbox, Proposal
 
 START_WITHIN = 60.0
 
@@ -74,6 +74,7 @@ async def test_paket_bot_demo_starts_with_a_meeting_whose_reminder_comes_soon(tm
             child.kill()
             await child.wait()
     assert "its first reminder comes in a minute or two" in seen
+    assert "run it in a terminal" not in seen  # it did not stop: :quit ended it
     assert "🤖 → siti:\n   📅 Undangan rapat\n   Rapat koordinasi BKM Sukamaju" in seen
     meeting, reminders = await _meeting_and_reminders(url)
     assert (meeting.title, meeting.status) == (MEETING["judul"], "terjadwal")
@@ -114,3 +115,120 @@ async def test_the_demo_reminder_arrives_and_is_printed(
     assert sent.count((5001, "meeting.reminder")) == sent.count((5002, "meeting.reminder")) == 1
     _, reminders = await _meeting_and_reminders(url)
     assert (reminders[1440].status, reminders[60].status) == ("done", "pending")
+
+
+async def test_the_demo_sends_an_announcement_and_its_progress_becomes_the_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """As Rina: /umumkan → ➕ → the text → BKM Sukamaju (Siti, Budi) → now → ✅ Kirim; the
+    progress message is printed, then printed again edited into the report."""
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    script = iter([":as rina", "/umumkan", ":1", "Kerja bakti hari Minggu pukul 07.00.",
+                   ":2", ":1", ":1"])  # fmt: skip
+    printed = ""
+
+    async def type_line(prompt: str) -> str:
+        nonlocal printed
+        line = next(script, None)
+        if line is not None:
+            return line
+        deadline = asyncio.get_running_loop().time() + 30  # a progress pass every 3 s
+        while "🤖 → rina (edited):\n   📢 Pengumuman #1 · Terkirim" not in printed:
+            assert asyncio.get_running_loop().time() < deadline, printed
+            await asyncio.sleep(0.2)
+            printed += capsys.readouterr().out
+        return ":quit"
+
+    monkeypatch.setattr(demo, "_read_line", type_line)
+    await demo._demo(load_settings(database_url=url, _env_file=None))
+    printed += capsys.readouterr().out
+    assert "Seluruh BKM Sukamaju" in printed and "akan diterima 2 orang" in printed
+    # The progress message, edited in place into the report (printed again as edited).
+    report = printed[printed.index("🤖 → rina (edited):\n   📢 Pengumuman #1 · Terkirim") :]
+    assert "✅ Terkirim: 2" in report and "[1] 🔄 Perbarui" in report
+    for who in ("siti", "budi"):
+        assert f"🤖 → {who}:\n   📢 Pengumuman dari Fasilitator Kota Bandung" in printed
+
+
+def _script(lines: list[str | None]):
+    """A `_read_line` that types `lines` (None: the input ends) and then quits."""
+    queue = iter(lines)
+
+    async def type_line(prompt: str) -> str | None:
+        return next(queue, ":quit")
+
+    return type_line
+
+
+async def test_demo_commands_answer_about_people_as_the_bot_knows_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setattr(demo, "_read_line", _script([":as nobody", ":users", ":as rina"]))
+    await demo._demo(load_settings(database_url=url, _env_file=None))
+    printed = capsys.readouterr().out
+    assert "there is no demo person called nobody" in printed
+    # :users reads the database: the newcomer is not registered until they use the invite,
+    # and Rina's second role (the committee's secretary) is there too.
+    assert "baru   Warga Baru — not registered yet" in printed
+    assert "rina   Rina Fasilitator — fasilitator Bandung; sekretaris Bandung" in printed
+    assert "siti   Siti Aminah — koordinator BKM Sukamaju" in printed
+    assert "now chatting as rina" in printed
+    # "Run it in a terminal" is said only when the demo then stops: here it did not.
+    assert "run it in a terminal" not in printed
+
+
+async def test_the_seeded_past_does_not_flood_the_first_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setattr(demo, "_read_line", _script([]))
+    await demo._demo(load_settings(database_url=url, _env_file=None))
+    db = Database(url)
+    try:
+        async with db.transaction() as s:
+            kinds = {r.kind for r in (await s.exec(select(Outbox))).all()}
+            proposals = (await s.exec(select(Proposal))).all()
+    finally:
+        await db.dispose()
+    assert len(proposals) == 2  # the seeded history is there, in the proposals' timelines
+    assert not any(k.startswith("proposal.") for k in kinds), kinds
+    assert "meeting.invitation" in kinds  # what is news at the start still comes
+
+
+async def test_the_demo_stops_when_its_input_ends_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setattr(demo, "_read_line", _script([None]))
+    monkeypatch.setattr(demo.sys.stdin, "isatty", lambda: False, raising=False)
+    await demo._demo(load_settings(database_url=url, _env_file=None))
+    assert "Input ended, so the demo stops: it is interactive, run it in a terminal." in (
+        capsys.readouterr().out
+    )
+
+
+async def test_demo_reset_starts_from_fresh_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    settings = load_settings(database_url=url, _env_file=None)
+    monkeypatch.setattr(demo, "_read_line", _script([]))
+    await demo._demo(settings)
+
+    async def count_kota_and_mark() -> list[str]:
+        db = Database(url)
+        try:
+            async with db.transaction() as s:
+                names = [k.name for k in (await s.exec(select(Kota))).all()]
+                s.add(Kota(name=f"Tambahan {len(names)}", timezone="Asia/Jakarta"))
+                return names
+        finally:
+            await db.dispose()
+
+    assert await count_kota_and_mark() == ["Bandung"]
+    await demo._demo(settings)  # reused: what was added stays
+    assert await count_kota_and_mark() == ["Bandung", "Tambahan 1"]
+    await demo._demo(settings, reset=True)
+    assert "Demo data reset: starting from fresh data." in capsys.readouterr().out
+    assert await count_kota_and_mark() == ["Bandung"]

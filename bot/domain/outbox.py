@@ -16,6 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.clock import Clock
+from bot.domain.text_fit import CAPTION_LIMIT, TEXT_LIMIT, cut
 from bot.ui import Button, Keyboard
 from storage.models import Outbox, OutboxPriority, OutboxStatus, Person
 
@@ -56,6 +57,8 @@ def enqueue(
     file_name: str | None = None,
     file_content: bytes | None = None,
     priority: OutboxPriority = OutboxPriority.PROMPT,
+    media_kind: str | None = None,
+    media_file_id: str | None = None,
 ) -> Outbox | None:
     """Queue `text` for `person` in the caller's transaction; skip people we cannot reach.
 
@@ -64,13 +67,21 @@ def enqueue(
     call per row, so a retry never sends the text twice, and the text is not bound by the
     1,024-character caption limit. `priority` picks the lane: PROMPT (status changes,
     reminders, invitations, notices) is claimed ahead of every BULK row (broadcasts), so a
-    broadcast of thousands never makes a status change wait behind it.
+    broadcast of thousands never makes a status change wait behind it. `media_file_id` (a
+    photo or document already on Telegram, of `media_kind`) goes in the same call as the
+    text, which is then its caption: one call, so a recipient never gets one without the other.
     """
     if person.telegram_id is None or person.deleted_at or person.unreachable_at:
         return None
+    if person.withdrawn_at:  # consent withdrawn: no further messages (bot/domain/privacy.py)
+        return None
     due = not_before or clock.now()
     row = _row(clock, person, kind, due, topic, priority)
-    row.text, row.buttons = text, keyboard_to_json(buttons)
+    # The last guard on what is sent unprompted: too long, and Telegram would refuse it for good.
+    limit = CAPTION_LIMIT if media_file_id is not None else TEXT_LIMIT
+    row.text, row.buttons = cut(text, limit), keyboard_to_json(buttons)
+    if media_file_id is not None:
+        row.media_kind, row.media_file_id = media_kind, media_file_id
     session.add(row)
     if file_content is not None:
         document = _row(clock, person, kind, due, topic, priority)

@@ -1,14 +1,15 @@
-"""Writing an announcement: text, audience, when, preview, confirm. Each step one message."""
+"""Writing an announcement: text (and perhaps one photo or document), audience (one, or several
+BKMs ticked), when, preview, confirm. Each step one message, each answer saved on the draft."""
 
 from __future__ import annotations
 
-from bot.domain.announcements import compose, limits, publish, queries
+from bot.domain.announcements import audience, compose, limits, progress, publish, queries
 from bot.domain.announcements.frame import FRAME_ROOM
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.meetings.dates import format_when
 from bot.domain.quiet_hours import quiet_end
 from bot.i18n import Translator
-from bot.ui import Button, keyboard
+from bot.ui import Button, FileRef, keyboard
 from conversations.announcements import report
 from conversations.context import Context
 from conversations.errors import reply_error
@@ -25,9 +26,14 @@ async def ask_body(ctx: Context) -> None:
     draft = await compose.start(ctx.session, ctx.clock, ctx.actor)
     await ctx.start_dialog(FLOW, BODY, announcement_id=draft.id)
     limit = limits.body_limit(with_file=False, frame_length=FRAME_ROOM)
+    caption = limits.body_limit(with_file=True, frame_length=FRAME_ROOM)
     ctx.reply(
         ctx.tr._("Silakan tulis isi pengumuman dalam satu pesan (paling banyak {limit} "
-                 "karakter). Ketik /batal untuk berhenti.", limit=ctx.tr.number(limit))
+                 "huruf). Ketik /batal untuk berhenti.", limit=ctx.tr.number(limit))
+        + "\n"
+        + ctx.tr._("Bapak/Ibu juga dapat melampirkan satu foto atau dokumen: kirim dengan "
+                   "keterangannya, atau kirim sesudah teks tadi. Teks bersama foto atau dokumen "
+                   "paling banyak {limit} huruf.", limit=ctx.tr.number(caption))
     )  # fmt: skip
 
 
@@ -36,6 +42,10 @@ async def on_message(ctx: Context) -> None:
     assert ctx.actor is not None and ctx.dialog is not None
     announcement_id = int(ctx.dialog.data.get("announcement_id", 0))
     try:
+        if ctx.incoming.kind == "file" and ctx.dialog.step == BODY:
+            draft = await _attach(ctx, announcement_id)
+            await ask_audience(ctx, draft)
+            return
         if ctx.incoming.kind != "text":
             raise InvalidInput(limits.EMPTY)
         if ctx.dialog.step == WHEN:
@@ -57,12 +67,45 @@ async def on_message(ctx: Context) -> None:
     await ask_audience(ctx, draft)
 
 
+async def _attach(ctx: Context, announcement_id: int) -> Announcement:
+    """A photo or document: its caption (or the text typed before) must fit a caption."""
+    assert ctx.actor is not None and ctx.incoming.file is not None
+    file = ctx.incoming.file
+    return await compose.set_file(
+        ctx.session, ctx.clock, ctx.actor, announcement_id,
+        kind=file.kind, file_id=file.file_id, caption=ctx.incoming.text,
+    )  # fmt: skip
+
+
 async def ask_audience(ctx: Context, draft: Announcement) -> None:
-    """One button per audience the author may address."""
+    """One button per audience the author may address; several BKMs when there are several."""
     assert ctx.actor is not None
     options = await compose.options(ctx.session, ctx.actor, draft)
     rows = [Button(o.text(ctx.tr), data=f"an:aud:{draft.id}:{o.code}") for o in options]
-    ctx.reply(ctx.tr._("Kepada siapa pengumuman ini dikirim?"), keyboard(*rows))
+    if sum(o.code.startswith("bkm:") for o in options) > 1:
+        rows.append(Button(ctx.tr._(audience.SEVERAL_LABEL), data=f"an:many:{draft.id}"))
+    question: str = ctx.tr._("Kepada siapa pengumuman ini dikirim?")
+    if draft.file_id is not None:
+        question = ctx.tr._("Foto atau dokumen tersimpan.") + "\n" + question
+    ctx.reply(question, keyboard(*rows))
+
+
+async def ask_bkms(ctx: Context, draft: Announcement, *, edit: bool = False) -> None:
+    """A tick button per BKM of the author's area, ➡️ Lanjut under them."""
+    assert ctx.actor is not None
+    choices = await audience.choices(ctx.session, ctx.actor, draft)
+    rows = [
+        Button(("☑️ " if c.ticked else "⬜ ") + c.name, data=f"an:tick:{draft.id}:{c.bkm_id}")
+        for c in choices
+    ]
+    rows.append(Button(ctx.tr._("➡️ Lanjut"), data=f"an:ticked:{draft.id}"))
+    ticked = sum(c.ticked for c in choices)
+    ctx.reply(
+        ctx.tr.n_("Centang BKM yang menerima pengumuman ini ({n} dipilih), lalu tekan Lanjut.",
+                  "Centang BKM yang menerima pengumuman ini ({n} dipilih), lalu tekan Lanjut.",
+                  ticked),
+        keyboard(*rows), edit=edit,
+    )  # fmt: skip
 
 
 async def ask_when(ctx: Context, draft: Announcement) -> None:
@@ -108,14 +151,18 @@ async def preview(ctx: Context, draft: Announcement) -> None:
     await ctx.update_dialog(step="")
     people = await compose.recipients(ctx.session, draft)
     seconds = int(queries.eta(len(people), ctx.services.chat.send_rate).total_seconds())
-    ctx.reply(await publish.preview(ctx.session, draft, ctx.tr))
+    shown = await publish.preview(ctx.session, draft, ctx.tr)
+    if draft.file_id is not None and draft.file_kind is not None:  # as recipients get it
+        ctx.reply(shown, attachment=FileRef(draft.file_id, draft.file_kind))
+    else:
+        ctx.reply(shown)
     audience = (await compose.describe_audience(ctx.session, draft)).text(ctx.tr)
     summary = ctx.tr.n_(
         "Pratinjau di atas akan diterima {n} orang ({audience}).",
         "Pratinjau di atas akan diterima {n} orang ({audience}).",
         len(people), audience=audience,
     )  # fmt: skip
-    pace = report.duration(ctx.tr, seconds)
+    pace = progress.duration(ctx.tr, seconds)
     ctx.reply(
         ctx.tr._("{summary}\nPengiriman memakan waktu {duration} pada kecepatan saat ini.",
                  summary=summary, duration=pace),
@@ -123,6 +170,26 @@ async def preview(ctx: Context, draft: Announcement) -> None:
             Button(ctx.tr._("✅ Kirim"), data=f"an:ok:{draft.id}"),
             Button(ctx.tr._("🗑 Hapus draf"), data=f"an:del:{draft.id}"),
         ),
+    )  # fmt: skip
+
+
+async def _confirm(ctx: Context, announcement_id: int) -> None:
+    """✅ Kirim: scheduled → its report; now → the live progress message follows at once."""
+    assert ctx.actor is not None
+    chat = ctx.services.chat
+    sent = await publish.confirm(ctx.session, ctx.clock, ctx.actor, announcement_id,
+                                 quiet=chat.quiet_hours, send_rate=chat.send_rate)  # fmt: skip
+    await ctx.end_dialog()
+    if sent.started_at is None:
+        await report.show(ctx, announcement_id)
+        return
+    ctx.reply(
+        ctx.tr.n_("✅ Pengumuman #{id} mulai dikirim kepada {n} orang. Kemajuannya tampil di "
+                  "pesan berikut, yang memperbarui dirinya sendiri.",
+                  "✅ Pengumuman #{id} mulai dikirim kepada {n} orang. Kemajuannya tampil di "
+                  "pesan berikut, yang memperbarui dirinya sendiri.",
+                  sent.recipients, id=sent.id),
+        edit=True,
     )  # fmt: skip
 
 
@@ -151,6 +218,14 @@ async def _press(ctx: Context, verb: str, announcement_id: int, arg: str) -> Non
     if verb == "aud":
         await compose.set_audience(session, clock, actor, announcement_id, arg)
         await ask_when(ctx, draft)
+    elif verb == "many":
+        await ask_bkms(ctx, await compose.start_several(session, clock, actor, announcement_id))
+    elif verb == "tick":
+        draft = await compose.toggle_bkm(session, clock, actor, announcement_id, int(arg))
+        await ask_bkms(ctx, draft, edit=True)
+    elif verb == "ticked":
+        await compose.finish_several(session, clock, actor, announcement_id)
+        await ask_when(ctx, draft)
     elif verb in ("now", "force"):
         await _send_now(ctx, draft, night_ok=verb == "force")
     elif verb == "dawn":
@@ -163,10 +238,7 @@ async def _press(ctx: Context, verb: str, announcement_id: int, arg: str) -> Non
         await ctx.update_dialog(step=WHEN)
         ctx.reply(ctx.tr._("Silakan ketik waktunya, misalnya: besok 09.00 atau Senin 14.00."))
     elif verb == "ok":
-        await publish.confirm(session, clock, actor, announcement_id,
-                              quiet=ctx.services.chat.quiet_hours)  # fmt: skip
-        await ctx.end_dialog()
-        await report.show(ctx, announcement_id)
+        await _confirm(ctx, announcement_id)
     elif verb == "del":
         await compose.discard(session, actor, announcement_id)
         await ctx.end_dialog()

@@ -5,28 +5,12 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable
 
-from bot.domain.announcements import compose, publish, queries
+from bot.domain.announcements import compose, progress, publish, queries
 from bot.domain.errors import DomainError
-from bot.i18n import N_, Translator
 from bot.ui import Button, keyboard
 from conversations.context import Context
-from storage.announcement_models import AnnouncementStatus as Status
 
-STATUS_LABELS = {
-    Status.DRAFT.value: N_("Draf"),
-    Status.SCHEDULED.value: N_("Terjadwal"),
-    Status.SENDING.value: N_("Sedang dikirim"),
-    Status.SENT.value: N_("Terkirim"),
-    Status.CANCELLED.value: N_("Dibatalkan"),
-    Status.STOPPED.value: N_("Dihentikan"),
-}
-
-
-def duration(tr: Translator, seconds: int) -> str:
-    """ "sekitar 40 detik" / "sekitar 3 menit"."""
-    if seconds < 60:
-        return tr.n_("sekitar {n} detik", "sekitar {n} detik", max(seconds, 1))
-    return tr.n_("sekitar {n} menit", "sekitar {n} menit", -(-seconds // 60))
+STATUS_LABELS = progress.STATUS_LABELS
 
 
 async def cmd_announce(ctx: Context) -> None:
@@ -49,39 +33,13 @@ async def cmd_announce(ctx: Context) -> None:
 
 
 async def show(ctx: Context, announcement_id: int, *, edit: bool = False) -> None:
-    """The report: delivered, unreachable by name and BKM, stopped, waiting, read."""
+    """The report: delivered, unreachable by name and BKM, stopped, waiting, read — the same
+    text as the live progress message (bot/domain/announcements/progress.py)."""
     assert ctx.actor is not None
     found = await compose.load(ctx.session, ctx.actor, announcement_id)
     p = await queries.progress(ctx.session, ctx.clock, found)
-    tr = ctx.tr
-    lines: list[str] = [
-        tr._("📢 <b>Pengumuman #{id}</b> · {status}", id=found.id,
-             status=tr._(STATUS_LABELS[found.status])),
-        tr._("✅ Terkirim: {sent} · ⚠️ Tidak terjangkau: {failed} · ⏳ Menunggu: {pending}",
-             sent=p.sent, failed=p.failed, pending=p.pending),
-    ]  # fmt: skip
-    if found.status == Status.SCHEDULED.value and found.send_at is not None:
-        lines.append(tr._("Dijadwalkan: {when}.", when=tr.datetime(found.send_at)))
-    if p.pending:
-        seconds = int(queries.eta(p.pending, ctx.services.chat.send_rate).total_seconds())
-        lines.append(tr._("Perkiraan selesai: {duration}.", duration=duration(tr, seconds)))
-    if p.stopped:
-        lines.append(tr._("⏹ Tidak dikirim karena dihentikan: {n}", n=p.stopped))
-    lines.append(tr._("👁 Sudah dibaca: {acks}", acks=p.acks))
-    if p.unreachable:
-        lines.append(tr._("Tidak dapat dihubungi (mohon dikunjungi atau ditelepon):"))
-        lines += [f"• {html.escape(u.name)} ({html.escape(', '.join(u.bkms) or '-')})"
-                  for u in p.unreachable]  # fmt: skip
-    ctx.reply("\n".join(lines), keyboard(*_actions(tr, found.id or 0, found.status)), edit=edit)
-
-
-def _actions(tr: Translator, announcement_id: int, status: str) -> list[Button]:
-    rows = [Button(tr._("🔄 Perbarui"), data=f"an:rep:{announcement_id}")]
-    if status == Status.SENDING.value:
-        rows.append(Button(tr._("⏹ Hentikan pengiriman"), data=f"an:stop:{announcement_id}"))
-    if status == Status.SCHEDULED.value:
-        rows.append(Button(tr._("✖️ Batalkan jadwal"), data=f"an:cancel:{announcement_id}"))
-    return rows
+    shown = progress.text(ctx.tr, p, ctx.services.chat.send_rate)
+    ctx.reply(shown, progress.buttons(ctx.tr, found.id or 0, found.status), edit=edit)
 
 
 async def on_refresh(ctx: Context, announcement_id: int) -> None:

@@ -69,6 +69,11 @@ def said(lang: str, msgid: str, **params: object) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", Translator(lang)._(msgid, **params)))
 
 
+def current(user: SimUser, message: SimMessage) -> SimMessage:
+    """`message` as it reads now (edited in place since)."""
+    return next(m for m in user.inbox if m.message_id == message.message_id)
+
+
 async def next_with(user: SimUser, text: str) -> SimMessage:
     while True:
         message = await user.reply()
@@ -124,10 +129,10 @@ async def test_fasilitator_announces_to_the_koordinators_of_bandung(world: World
     await rina.send("/umumkan")
     listing = await next_with(rina, "Belum ada pengumuman")
     await rina.press(listing, "Buat pengumuman")
-    await next_with(rina, "paling banyak 4.000 karakter")
+    await next_with(rina, "paling banyak 4.000 huruf")
     await rina.send("a" * 3990 + "😀" * 6)  # 4,002 as Telegram counts
     refused = await next_with(rina, "terlalu panjang")
-    assert "4002 karakter" in refused.plain and "4000" in refused.plain
+    assert "4002 huruf" in refused.plain and "4000" in refused.plain
     await rina.send(BODY)
     audience = await next_with(rina, "Kepada siapa")
     await rina.press(audience, "Semua Koordinator BKM di Bandung")
@@ -191,11 +196,22 @@ async def send_now_from(user: SimUser) -> SimMessage:
 async def test_stop_drops_what_is_not_yet_sent_and_counts_it(world: World):
     rina = await person(world, 7201, "Fasilitator Rina", Role.FASILITATOR, "Bandung")
     await koordinators(world)
-    await world.bot.runtime.sender.stop()  # nothing leaves before the stop is pressed
+    await world.bot.runtime.sender.stop()  # nothing leaves (not even the progress message)
     await compose(rina)
-    report = await send_now_from(rina)
-    assert "Menunggu: 2" in report.plain
-    await rina.press(report, "Hentikan pengiriman")
+    when = rina.inbox[-1]
+    await rina.press(when, "Kirim sekarang")
+    summary = await next_with(rina, "akan diterima 2 orang")
+    await rina.press(summary, "✅ Kirim")
+    await eventually(lambda: "mulai dikirim kepada 2 orang" in current(rina, summary).plain)
+    await rina.send("/umumkan")
+    listing = await next_with(rina, "#1 · Sedang dikirim · terkirim 0/2")
+    await rina.press(listing, "Pengumuman #1")
+
+    def report() -> SimMessage:
+        return next(m for m in rina.inbox if m.message_id == listing.message_id)
+
+    await eventually(lambda: "Menunggu: 2" in report().plain)
+    await rina.press(report(), "Hentikan pengiriman")
     await next_with(rina, "Pengiriman dihentikan. 2 pesan tidak jadi dikirim.")
     final = await next_with(rina, "Pengumuman #1")
     assert "Dihentikan" in final.plain and "Tidak dikirim karena dihentikan: 2" in final.plain

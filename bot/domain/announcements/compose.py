@@ -1,7 +1,11 @@
 """The draft: who speaks, to whom, what, and when. One open draft per author.
 
 The audience reuses the meetings' codes and resolution (bot/domain/meetings/audience.py):
-"bkm:5", "kota", "role:koordinator", "mitra", always inside the author's kota.
+"bkm:5", "kota", "role:koordinator", "mitra", always inside the author's kota; or several
+BKMs ticked one by one, "bkms:5,7" (bot/domain/announcements/audience.py).
+
+A photo or a document may come with the text: kept by its Telegram file id (no download, no
+copy), sent by that id to every recipient with the framed text as its caption.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import permissions
 from bot.domain.actors import Actor
+from bot.domain.announcements import audience as announcement_audience
 from bot.domain.announcements import limits
 from bot.domain.announcements.frame import FRAME_ROOM
 from bot.domain.clock import Clock
@@ -22,12 +27,12 @@ from bot.domain.meetings.audience import AudienceOption
 from bot.domain.meetings.dates import read_when
 from bot.i18n import N_
 from storage.announcement_models import Announcement, AnnouncementStatus
-from storage.meeting_models import Meeting
 from storage.models import Bkm, Kota, Person, Role
 
 NOT_FOUND = N_("Maaf, pengumuman itu tidak ditemukan.")
 NOT_A_DRAFT = N_("Pengumuman ini sudah tidak dapat diubah lagi.")
 NO_AUDIENCE = N_("Mohon pilih penerima pengumuman terlebih dahulu.")
+FILE_KINDS = ("photo", "document")
 
 
 async def load(session: AsyncSession, actor: Actor, announcement_id: int) -> Announcement:
@@ -35,6 +40,12 @@ async def load(session: AsyncSession, actor: Actor, announcement_id: int) -> Ann
     found = await session.get(Announcement, announcement_id)
     if found is None or not permissions.may_manage_announcement(
         actor, author_id=found.author_id, kota_id=found.kota_id
+    ):
+        raise NotFound(NOT_FOUND)
+    # A draft is its author's alone, as a meeting draft is: a fasilitator of the kota who
+    # manages what was sent must not read, change or send it in the author's name.
+    if found.status == AnnouncementStatus.DRAFT.value and not permissions.holds(
+        actor, permissions.Act.ANNOUNCEMENT_DRAFT, kota_id=found.kota_id, owner_id=found.author_id
     ):
         raise NotFound(NOT_FOUND)
     return found
@@ -81,9 +92,27 @@ async def _speaking_as(session: AsyncSession, actor: Actor) -> tuple[str, int]:
     return Role.KOORDINATOR.value, bkm.kota_id
 
 
-def _scope(announcement: Announcement) -> Meeting:
-    """A transient meeting standing for the announcement's area, for the audience queries."""
-    return Meeting(kota_id=announcement.kota_id, organiser_id=announcement.author_id)
+async def set_file(
+    session: AsyncSession,
+    clock: Clock,
+    actor: Actor,
+    announcement_id: int,
+    *,
+    kind: str,
+    file_id: str,
+    caption: str,
+) -> Announcement:
+    """Attach one photo or document (replacing an earlier one); its caption, when given,
+    becomes the body, else the text typed before is kept. Either must fit a caption."""
+    draft = await load_draft(session, actor, announcement_id)
+    if kind not in FILE_KINDS:
+        raise InvalidInput(limits.EMPTY)
+    body = caption if caption.strip() else (draft.body or "")
+    draft.body = limits.check_body(body, with_file=True, frame_length=FRAME_ROOM) or None
+    draft.file_id, draft.file_kind = file_id, kind
+    draft.step, draft.updated_at = "peserta", clock.now()
+    session.add(draft)
+    return draft
 
 
 async def set_body(
@@ -103,7 +132,7 @@ async def options(
     session: AsyncSession, actor: Actor, announcement: Announcement
 ) -> list[AudienceOption]:
     """The audiences `actor` may choose, as for a meeting in the same kota."""
-    return await meeting_audience.options(session, actor, _scope(announcement))
+    return await meeting_audience.options(session, actor, announcement_audience.scope(announcement))
 
 
 async def set_audience(
@@ -116,9 +145,43 @@ async def set_audience(
     if chosen.bkm_id is not None and (bkm is None or bkm.kota_id != draft.kota_id):
         raise InvalidInput(meeting_audience.PICK_A_BUTTON)
     permissions.ensure_can_announce(actor, kota_id=draft.kota_id, bkm=bkm)
-    if not await meeting_audience.people(session, _scope(draft), chosen):
+    if not await meeting_audience.people(session, announcement_audience.scope(draft), chosen):
         raise InvalidInput(meeting_audience.EMPTY)
     draft.audience, draft.step, draft.updated_at = chosen.code, "waktu", clock.now()
+    session.add(draft)
+    return draft
+
+
+async def start_several(
+    session: AsyncSession, clock: Clock, actor: Actor, announcement_id: int
+) -> Announcement:
+    """☑️ Beberapa BKM: start ticking (the ticks of an earlier round are kept)."""
+    draft = await load_draft(session, actor, announcement_id)
+    if announcement_audience.ticked(draft.audience) is None:
+        draft.audience = announcement_audience.several_code([])
+    draft.step, draft.updated_at = "peserta", clock.now()
+    session.add(draft)
+    return draft
+
+
+async def toggle_bkm(
+    session: AsyncSession, clock: Clock, actor: Actor, announcement_id: int, bkm_id: int
+) -> Announcement:
+    """Tick or untick one BKM of the author's area; saved at once."""
+    draft = await load_draft(session, actor, announcement_id)
+    await announcement_audience.toggle(session, actor, draft, bkm_id)
+    draft.updated_at = clock.now()
+    session.add(draft)
+    return draft
+
+
+async def finish_several(
+    session: AsyncSession, clock: Clock, actor: Actor, announcement_id: int
+) -> Announcement:
+    """➡️ Lanjut: the ticked BKMs become the audience (at least one, someone in them)."""
+    draft = await load_draft(session, actor, announcement_id)
+    await announcement_audience.check_several(session, draft)
+    draft.step, draft.updated_at = "waktu", clock.now()
     session.add(draft)
     return draft
 
@@ -126,17 +189,12 @@ async def set_audience(
 async def describe_audience(session: AsyncSession, announcement: Announcement) -> AudienceOption:
     if announcement.audience is None:
         raise InvalidInput(NO_AUDIENCE)
-    chosen = meeting_audience.parse_code(announcement.audience)
-    kota = await session.get_one(Kota, announcement.kota_id)
-    return await meeting_audience.describe(session, chosen, kota)
+    return await announcement_audience.describe(session, announcement)
 
 
 async def recipients(session: AsyncSession, announcement: Announcement) -> list[Person]:
-    """The live people the audience names now, without the author."""
-    if announcement.audience is None:
-        return []
-    chosen = meeting_audience.parse_code(announcement.audience)
-    return await meeting_audience.people(session, _scope(announcement), chosen)
+    """The live people the audience names now, without the author; each once."""
+    return await announcement_audience.people(session, announcement)
 
 
 async def set_send_at(

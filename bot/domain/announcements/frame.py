@@ -9,6 +9,8 @@ from storage.models import Role
 
 KIND = "announcement"
 ACK_PREFIX = "an:ack"
+# The error of a row dropped because the author stopped the announcement (not a failure).
+STOPPED_ERROR = "announcement stopped"
 # Room kept for the frame (header and blank line) inside Telegram's limits.
 FRAME_ROOM = 96
 

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from bot.domain.errors import InvalidInput
+from bot.domain.plain_text import refuse_nik
 from bot.i18n import N_
 
 TEXT_LIMIT = 4096  # a message
 CAPTION_LIMIT = 1024  # the caption of a photo or document
 
 TOO_LONG = N_(
-    "Maaf, pengumuman ini terlalu panjang: {count} karakter, paling banyak {limit}. "
+    "Maaf, pengumuman ini terlalu panjang: {count} huruf, paling banyak {limit}. "
     "Mohon persingkat lalu kirim lagi."
 )
-EMPTY = N_("Mohon tulis isi pengumuman sebagai pesan teks.")
+TOO_LONG_CAPTION = N_(
+    "Maaf, teks untuk foto atau dokumen ini terlalu panjang: {count} huruf, paling banyak "
+    "{limit}. Mohon persingkat lalu kirim lagi."
+)
+EMPTY = N_("Mohon tulis isi pengumuman sebagai pesan teks, atau kirim satu foto atau dokumen.")
 
 
 def utf16_length(text: str) -> int:
@@ -36,5 +41,6 @@ def check_body(text: str, *, with_file: bool, frame_length: int = 0) -> str:
     limit = body_limit(with_file=with_file, frame_length=frame_length)
     count = utf16_length(body)
     if count > limit:
-        raise InvalidInput(TOO_LONG, count=count, limit=limit)
+        raise InvalidInput(TOO_LONG_CAPTION if with_file else TOO_LONG, count=count, limit=limit)
+    refuse_nik(body)  # a broadcast reaches hundreds: never a NIK
     return body

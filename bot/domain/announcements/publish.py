@@ -15,16 +15,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import audit, outbox
 from bot.domain.actors import Actor
-from bot.domain.announcements import compose, frame
+from bot.domain.announcements import audience, compose, frame, progress
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, InvalidTransition, NotFound
 from bot.domain.meetings.access import zones
 from bot.domain.quiet_hours import QuietHours, send_time
 from bot.i18n import N_, Translator
 from storage.announcement_models import Announcement, AnnouncementAck, AnnouncementStatus
-from storage.models import Bkm, Kota, Outbox, OutboxPriority, OutboxStatus, Person
+from storage.models import Kota, Outbox, OutboxPriority, OutboxStatus, Person
 
-STOPPED_ERROR = "announcement stopped"
+# The pace assumed for the first "time left" when the caller does not know SEND_RATE (the
+# reminder job); the live message shows the real one a few seconds later.
+DEFAULT_SEND_RATE = 25.0
+
+STOPPED_ERROR = frame.STOPPED_ERROR
 UNREACHABLE_ERROR = "unreachable before sending"
 NO_BODY = N_("Mohon tulis isi pengumuman terlebih dahulu.")
 NOT_SENDING = N_("Pengumuman ini sedang tidak dikirim, jadi tidak dapat dihentikan.")
@@ -34,7 +38,13 @@ Status = AnnouncementStatus
 
 
 async def confirm(
-    session: AsyncSession, clock: Clock, actor: Actor, announcement_id: int, *, quiet: QuietHours
+    session: AsyncSession,
+    clock: Clock,
+    actor: Actor,
+    announcement_id: int,
+    *,
+    quiet: QuietHours,
+    send_rate: float = DEFAULT_SEND_RATE,
 ) -> Announcement:
     """Send the draft now (rows written in this transaction) or schedule it for `send_at`."""
     draft = await compose.load_draft(session, actor, announcement_id)
@@ -47,20 +57,26 @@ async def confirm(
         draft.status = Status.SCHEDULED.value
         session.add(draft)
     else:
-        await start(session, clock, draft, quiet=None)
+        await start(session, clock, draft, quiet=None, send_rate=send_rate)
     audit.record(session, clock, actor, "announcement.confirm", "announcement", draft.id,
                  audience=draft.audience, send_at=draft.send_at)  # fmt: skip
     return draft
 
 
 async def start(
-    session: AsyncSession, clock: Clock, announcement: Announcement, *, quiet: QuietHours
+    session: AsyncSession,
+    clock: Clock,
+    announcement: Announcement,
+    *,
+    quiet: QuietHours,
+    send_rate: float = DEFAULT_SEND_RATE,
 ) -> int:
-    """One outbox row per recipient, in their language; `quiet` holds rows for the night."""
+    """One outbox row per recipient, in their language (`quiet` holds rows for the night),
+    and the author's live progress message ahead of them."""
     people = await compose.recipients(session, announcement)
     kota = await session.get_one(Kota, announcement.kota_id)
     zone = await zones(session, [p.id for p in people if p.id is not None], kota.timezone)
-    bkm_name = await _audience_bkm_name(session, announcement)
+    bkm_name = ", ".join(await audience.bkm_names(session, announcement))
     queued = 0
     for person in people:
         tr = Translator(person.locale or "id", zone.get(person.id or 0, kota.timezone))
@@ -69,6 +85,7 @@ async def start(
             session, clock, person, kind=frame.KIND, text=frame.text(tr, announcement, sender),
             buttons=frame.ack_buttons(tr, announcement.id), topic=frame.topic(announcement.id),
             not_before=send_time(clock.now(), tr.timezone, quiet), priority=OutboxPriority.BULK,
+            media_kind=announcement.file_kind, media_file_id=announcement.file_id,
         )  # fmt: skip
         if row is None:  # known to be unreachable: a dropped row keeps them in the report
             session.add(_unreachable_row(clock, person, announcement))
@@ -76,6 +93,8 @@ async def start(
     announcement.recipients, announcement.started_at = queued, clock.now()
     announcement.status = (Status.SENDING if queued else Status.SENT).value
     announcement.finished_at = None if queued else clock.now()
+    await session.flush()  # the rows, for the first count of the live message
+    await progress.queue_message(session, clock, announcement, send_rate=send_rate)
     session.add(announcement)
     return queued
 
@@ -88,25 +107,22 @@ def _unreachable_row(clock: Clock, person: Person, announcement: Announcement) -
     )  # fmt: skip
 
 
-async def _audience_bkm_name(session: AsyncSession, announcement: Announcement) -> str:
-    """The BKM a koordinator speaks for: the one their announcement goes to."""
-    code = announcement.audience or ""
-    if code.startswith("bkm:") and code[4:].isdecimal():
-        bkm = await session.get(Bkm, int(code[4:]))
-        return bkm.name if bkm else ""
-    return ""
-
-
 async def preview(session: AsyncSession, announcement: Announcement, tr: Translator) -> str:
     """The message exactly as a recipient reading `tr`'s language will see it."""
     kota = await session.get_one(Kota, announcement.kota_id)
-    bkm_name = await _audience_bkm_name(session, announcement)
+    # The BKMs a koordinator speaks for: the ones their announcement goes to.
+    bkm_name = ", ".join(await audience.bkm_names(session, announcement))
     sender = frame.sender_label(tr, announcement.author_role, kota=kota.name, bkm=bkm_name)
     return frame.text(tr, announcement, sender)
 
 
 async def start_due_announcements(
-    session: AsyncSession, clock: Clock, *, postgres: bool, quiet: QuietHours = None
+    session: AsyncSession,
+    clock: Clock,
+    *,
+    postgres: bool,
+    quiet: QuietHours = None,
+    send_rate: float = DEFAULT_SEND_RATE,
 ) -> int:
     """Start every scheduled announcement whose time has come; returns the rows queued."""
     stmt = select(Announcement).where(
@@ -117,7 +133,7 @@ async def start_due_announcements(
         stmt = stmt.with_for_update(skip_locked=True)
     queued = 0
     for announcement in (await session.exec(stmt.order_by(col(Announcement.id)))).all():
-        queued += await start(session, clock, announcement, quiet=quiet)
+        queued += await start(session, clock, announcement, quiet=quiet, send_rate=send_rate)
     return queued
 
 

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.actors import Actor
 from bot.domain.announcements import frame
-from bot.domain.announcements.publish import STOPPED_ERROR
+from bot.domain.announcements.frame import STOPPED_ERROR
 from bot.domain.clock import Clock
 from storage.announcement_models import Announcement, AnnouncementAck, AnnouncementStatus
 from storage.models import Bkm, Outbox, OutboxStatus, Person, Role, RoleGrant
