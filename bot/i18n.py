@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 from babel.support import Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
@@ -29,6 +29,22 @@ DEFAULT_LOCALE = "id"
 
 # Babel locale used for formatting: id_ID gives "Rp1.500.000" without decimals.
 _FORMAT_LOCALE = {"id": "id_ID", "en": "en_ID"}
+# Numbers and clock times follow the reader's language, not the region: en_ID groups
+# thousands with dots ("1.000") and writes "14.28", which an English reader takes for decimals.
+_NUMBER_LOCALE = {"id": "id_ID", "en": "en"}
+_CLOCK = {"id": "HH.mm", "en": "HH:mm"}
+
+
+def rupiah(amount: int, locale: str = "id") -> str:
+    """Rp1.500.000 in Indonesian, Rp1,500,000 in English: no decimals, the reader's grouping.
+
+    Babel's IDR currency format adds ",00" sen; the number alone, prefixed, is what people write.
+    """
+    sign = "-" if amount < 0 else ""
+    number = format_decimal(abs(amount), locale=_NUMBER_LOCALE.get(locale[:2], "id_ID"))
+    return f"{sign}Rp{number}"
+
+
 _TZ_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
@@ -98,9 +114,11 @@ class Translator:
         return Html(text.format(**{k: self._param(v) for k, v in params.items()}))
 
     def _param(self, value: Any) -> Any:
-        """A placeholder value as shown: a Msgid translated, any other string escaped."""
+        """A placeholder value as shown: a Msgid translated, a date written out, a string escaped."""
         if isinstance(value, Msgid):
             return escape(self._catalog.gettext(value))
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return self.date(value)  # "3 Maret 2026" / "3 March 2026"
         return escape(value) if isinstance(value, str) else value
 
     # --- formatting --------------------------------------------------------------------------
@@ -110,12 +128,12 @@ class Translator:
         return Locale.parse(_FORMAT_LOCALE[self.locale])
 
     def money(self, amount: int) -> str:
-        """Rupiah as people write it: Rp1.500.000 (no decimals)."""
-        text = format_currency(amount, "IDR", locale=_FORMAT_LOCALE["id"], format_type="standard")
-        return Html(text.replace("\xa0", ""))
+        """Rupiah as the reader writes it: Rp1.500.000 / Rp1,500,000 (no decimals)."""
+        return Html(rupiah(amount, self.locale))
 
     def number(self, value: int) -> str:
-        return Html(format_decimal(value, locale=_FORMAT_LOCALE[self.locale]))
+        """ "1.000" / "1,000"."""
+        return Html(format_decimal(value, locale=_NUMBER_LOCALE[self.locale]))
 
     def date(self, value: dt.date) -> str:
         """ "3 Maret 2026" / "3 March 2026"."""
@@ -127,14 +145,16 @@ class Translator:
         day = format_datetime(
             value, "EEEE, d MMMM y", tzinfo=zone, locale=_FORMAT_LOCALE[self.locale]
         )
-        clock = format_datetime(value, "HH.mm", tzinfo=zone, locale=_FORMAT_LOCALE[self.locale])
+        clock = format_datetime(
+            value, _CLOCK[self.locale], tzinfo=zone, locale=_FORMAT_LOCALE[self.locale]
+        )
         zone_name = _TZ_ABBREVIATIONS.get(self.timezone, self.timezone)
         return Html(self._("{day}, pukul {time} {zone}", day=day, time=clock, zone=zone_name))
 
     def short_datetime(self, value: dt.datetime) -> str:
-        """ "3 Mar 2026 09.00 WIB", for timelines and lists."""
+        """ "3 Mar 2026 09.00 WIB" / "3 Mar 2026 09:00 WIB", for timelines and lists."""
         zone = ZoneInfo(self.timezone)
         text = format_datetime(
-            value, "d MMM y HH.mm", tzinfo=zone, locale=_FORMAT_LOCALE[self.locale]
+            value, f"d MMM y {_CLOCK[self.locale]}", tzinfo=zone, locale=_FORMAT_LOCALE[self.locale]
         )
         return Html(f"{text} {_TZ_ABBREVIATIONS.get(self.timezone, self.timezone)}")

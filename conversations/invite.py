@@ -94,7 +94,7 @@ async def _create(ctx: Context, bkm: Bkm, role: Role) -> None:
         ctx.tr._(
             "Tautan undangan untuk <b>{role}</b> di {bkm}:\n{link}\n\n"
             "Silakan teruskan tautan ini kepada orang yang diundang. Tautan berlaku untuk satu orang "
-            "sampai {until}.",
+            "sampai {until}. Bapak/Ibu akan diberi tahu ketika orang itu bergabung.",
             role=role_label(ctx.tr, role),
             bkm=bkm.name,
             link=link,

@@ -10,6 +10,13 @@ from conversations.menu import show_menu
 
 # Each language names itself, so a person who cannot read the current one still finds theirs.
 LANGUAGE_NAMES = {"id": "🇮🇩 Bahasa Indonesia", "en": "🇬🇧 English"}
+# The same names without the flag, where a language is shown rather than chosen ("Data saya").
+PLAIN_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def language_name(code: str | None) -> str:
+    """ "Bahasa Indonesia" / "English" for a stored locale code; "-" when none is stored."""
+    return PLAIN_NAMES.get(code or "", code or "-")
 
 
 def ask_language(ctx: Context, prefix: str = "lang") -> None:

@@ -8,16 +8,20 @@ stateDiagram-v2
     name --> name_input: Ubah nama
     name_input --> language: valid name typed
     name --> language: Ya, benar
-    language --> [*]: language chosen → main menu
+    language --> [*]: language chosen → main menu (the inviter is told)
+    [*] --> more: /start TOKEN, already registered
+    more --> [*]: Ya, lanjutkan (role added, inviter told) / Tidak (nothing changes)
 ```
 Nothing about a person is stored before they agree: the token rides in the consent button's
 callback data instead of a database row. After consent, `Person.onboarding_step` says where
-they are, so a restart or a dropped signal resumes at the same question.
+they are, so a restart or a dropped signal resumes at the same question. Someone already
+registered who opens another invite is asked first: a forwarded link must not change a role
+silently.
 """
 
 from __future__ import annotations
 
-from bot.domain import people
+from bot.domain import invites, people
 from bot.domain.actors import actor_for, person_by_telegram
 from bot.domain.errors import DomainError
 from bot.domain.invites import valid_invite
@@ -26,7 +30,7 @@ from bot.ui import Button, keyboard
 from conversations.context import Context
 from conversations.errors import reply_error
 from conversations.language import ask_language, switch_language
-from conversations.menu import roles_text, show_menu
+from conversations.menu import role_label, roles_text, show_menu
 from storage.models import Role
 
 PRIVACY_NOTICE = N_(
@@ -39,6 +43,7 @@ PRIVACY_NOTICE = N_(
     "menarik persetujuan kapan saja.\n\n"
     "Apakah Bapak/Ibu setuju?"
 )
+ASK_NAME = N_("Silakan ketik nama Bapak/Ibu (nama panggilan juga boleh).")
 
 
 def _notice_keyboard(tr: Translator, token: str) -> tuple[tuple[Button, ...], ...]:
@@ -54,16 +59,19 @@ async def cmd_start(ctx: Context) -> None:
     person = ctx.person
     if person is not None and await people.has_consent(ctx.session, person):
         if token:
-            await _redeem_more(ctx, token)
+            await _offer_more(ctx, token)
         elif person.onboarding_step:
             await resume(ctx)
         else:
             show_menu(ctx, ctx.tr._("Selamat datang kembali, {name}!", name=person.name))
         return
     if not token:
-        if person is not None:  # granted a role by an operator, never agreed yet
+        if person is not None and ctx.actor is not None and ctx.actor.roles:
+            # Granted a role by an operator, never agreed yet.
             ctx.reply(ctx.tr._(PRIVACY_NOTICE), _notice_keyboard(ctx.tr, "-"))
         else:
+            # Nobody, or someone who withdrew (no roles left): agreeing alone would lead to a
+            # service with nothing in it. Coming back takes an invite.
             _introduce(ctx)
         return
     try:
@@ -77,7 +85,7 @@ async def cmd_start(ctx: Context) -> None:
 def _introduce(ctx: Context) -> None:
     ctx.reply(
         ctx.tr._(
-            "Selamat datang di <b>PAKET Bot</b>, layanan bersama program PAKET (Penanggulangan "
+            "Selamat datang di <b>PAKET Bot</b>, layanan chat program PAKET (Penanggulangan "
             "Kemiskinan Terpadu di Perkotaan).\n\n"
             "Di sini BKM (Badan Keswadayaan Masyarakat) mengajukan dan memantau usulan kegiatan, "
             "fasilitator meninjau, dan mitra (Dinas dan Kelompok Peduli) menanggapi.\n\n"
@@ -87,8 +95,36 @@ def _introduce(ctx: Context) -> None:
     )
 
 
+async def _offer_more(ctx: Context, token: str) -> None:
+    """A registered person opens another invite: say what it would make them, and ask."""
+    assert ctx.person is not None and ctx.actor is not None
+    try:
+        offer = await invites.offer(ctx.session, ctx.clock, token, ctx.person)
+    except DomainError as error:
+        reply_error(ctx, error)
+        return
+    roles = roles_text(ctx.tr, ctx.actor)
+    if offer.held:
+        show_menu(ctx, ctx.tr._("Bapak/Ibu sudah terdaftar sebagai: {roles}.", roles=roles))
+        return
+    role = role_label(ctx.tr, offer.role)
+    ctx.reply(
+        ctx.tr._(
+            "Bapak/Ibu sudah terdaftar sebagai: {roles}.\n\n"
+            "Dengan undangan ini Bapak/Ibu akan menjadi juga <b>{role}</b> ({scope}). Lanjutkan?",
+            roles=roles,
+            role=role,
+            scope=offer.scope or "-",
+        ),
+        keyboard(
+            [Button(ctx.tr._("✅ Ya, lanjutkan"), data=f"ob:more:{offer.token}")],
+            [Button(ctx.tr._("Tidak"), data="ob:keep")],
+        ),
+    )
+
+
 async def _redeem_more(ctx: Context, token: str) -> None:
-    """A registered person opens another invite: add its role (idempotent)."""
+    """The registered person agreed: add the invite's role (idempotent), tell the inviter."""
     assert ctx.person is not None
     try:
         await people.register_with_invite(
@@ -103,16 +139,29 @@ async def _redeem_more(ctx: Context, token: str) -> None:
     except DomainError as error:
         reply_error(ctx, error)
         return
+    if not ctx.person.onboarding_step:  # else `finish` tells, with the name they chose
+        await invites.tell_inviters(ctx.session, ctx.clock, ctx.person)
     ctx.actor = await actor_for(ctx.session, ctx.person, ctx.services.chat.default_timezone)
-    show_menu(
-        ctx, ctx.tr._("Peran Bapak/Ibu sekarang: {roles}.", roles=roles_text(ctx.tr, ctx.actor))
+    ctx.reply(
+        ctx.tr._("Peran Bapak/Ibu sekarang: {roles}.", roles=roles_text(ctx.tr, ctx.actor)),
+        edit=True,
     )
+    if ctx.person.onboarding_step:  # opened before finishing onboarding: back to its question
+        await resume(ctx)
+    else:
+        show_menu(ctx)
 
 
 async def on_callback(ctx: Context, parts: list[str]) -> None:
-    """`ob:yes:TOKEN`, `ob:no`, `ob:name_ok`, `ob:name_edit`, `ob:lang:CODE`."""
+    """`ob:yes:TOKEN`, `ob:no`, `ob:name_ok`, `ob:name_edit`, `ob:lang:CODE`, `ob:more:TOKEN`,
+    `ob:keep`."""
     action = parts[1] if len(parts) > 1 else ""
-    if action == "no":
+    consented = ctx.person is not None and await people.has_consent(ctx.session, ctx.person)
+    if action == "more" and consented and len(parts) > 2:
+        await _redeem_more(ctx, parts[2])
+    elif action == "keep" and consented:
+        ctx.reply(ctx.tr._("Baik, peran Bapak/Ibu tidak diubah."), edit=True)
+    elif action == "no":
         await _decline(ctx)
     elif action == "yes":
         await _agree(ctx, parts[2] if len(parts) > 2 else "-")
@@ -125,7 +174,7 @@ async def on_callback(ctx: Context, parts: list[str]) -> None:
             await finish(ctx)
     elif action == "name_edit" and ctx.person and ctx.person.onboarding_step == "name":
         await people.set_onboarding_step(ctx.session, ctx.person, "name_input")
-        ctx.reply(ctx.tr._("Silakan tulis nama Bapak/Ibu seperti ingin dipanggil di layanan ini."))
+        ctx.reply(ctx.tr._(ASK_NAME))
     else:
         ctx.toast(ctx.tr._("Tombol ini sudah tidak berlaku."))
 
@@ -195,7 +244,7 @@ async def resume(ctx: Context) -> None:
             ),
         )
     elif step == "name_input":
-        ctx.reply(ctx.tr._("Silakan tulis nama Bapak/Ibu seperti ingin dipanggil di layanan ini."))
+        ctx.reply(ctx.tr._(ASK_NAME))
     elif step == "language":
         ask_language(ctx, prefix="ob:lang")
     elif step == "consent":
@@ -226,6 +275,7 @@ async def finish(ctx: Context) -> None:
     """Language chosen: onboarding is complete."""
     assert ctx.person is not None and ctx.actor is not None
     await people.set_onboarding_step(ctx.session, ctx.person, None)
+    await invites.tell_inviters(ctx.session, ctx.clock, ctx.person)
     roles = roles_text(ctx.tr, ctx.actor) if ctx.actor.grants else ctx.tr._(Role.WARGA.value)
     show_menu(
         ctx,

@@ -1,9 +1,11 @@
-"""What an action needs typed: a note or an amount (dialog "review"), then the action itself.
+"""What an action needs typed: a note (dialog "review"), then the action itself; and the short
+confirmation every action ends with.
 
 The buttons that lead here are in `proposal_actions`. Each question remembers which proposal
 and action it is about; invalid input says why in one line and the question stays open; /batal
 or Batal leaves it; moving to another list or proposal drops it, so a later message is never
-taken for a note meant for something else.
+taken for a note meant for something else. Amounts (tranches) are asked in `proposal_money`, a
+mitra's answer in `partner_answer`.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.actors import Actor
-from bot.domain.errors import DomainError, InvalidInput
-from bot.domain.money import parse_rupiah
-from bot.domain.proposals import callbacks, partners, queries, review, submit
-from bot.domain.proposals.events import Outcome
+from bot.domain.errors import DomainError, InvalidInput, InvalidTransition
+from bot.domain.proposals import callbacks, queries, review, submit
+from bot.domain.proposals.events import Outcome, clean_note
 from bot.domain.proposals.lifecycle import Action
 from bot.domain.proposals.views import ProposalView
 from bot.i18n import N_
@@ -25,41 +26,23 @@ from conversations.errors import reply_error
 from storage.models import Proposal, Role
 
 REVIEW_FLOW = "review"
-NOTE, AMOUNT = "note", "amount"  # dialog steps
+NOTE = "note"  # dialog step
+CONFIRM_NOTE = "confirm_note"  # a revision note shown back before it goes to the BKM
 PLEDGE, DECLINE = "pledge", "decline"  # a mitra's answers (not life-cycle actions)
 
-NOTE_OPTIONAL = {Action.WAITLIST.value, Action.WITHDRAW.value}
-ASKS_AMOUNT = {Action.APPROVE.value, Action.DISBURSE.value, PLEDGE}
+NOTE_OPTIONAL = {Action.WITHDRAW.value}
+# Notes the BKM reads as instructions: shown back for a confirmation before they are sent.
+CONFIRMED_NOTES = {Action.REVISE.value}
 
 PROMPTS = {
     Action.REVISE.value: N_(
         "Apa yang perlu diperbaiki pada usulan {code}? Mohon tulis catatan untuk BKM."
     ),
-    Action.REJECT.value: N_(
-        "Mohon tulis alasan usulan {code} belum dapat disetujui. Alasan ini akan dibaca oleh BKM."
-    ),
-    Action.WAITLIST.value: N_(
-        "Usulan {code} akan masuk daftar tunggu. Bila perlu, tulis catatan untuk BKM, atau pilih "
-        "Lewati."
-    ),
     Action.WITHDRAW.value: N_("Mohon tulis alasan penarikan usulan {code}, atau pilih Lewati."),
-    Action.APPROVE.value: N_(
-        "Berapa jumlah yang disetujui untuk usulan {code}? Misalnya 15 juta atau 15.000.000.\n"
-        "Anggaran total: {total}. Diminta dari BLM PAKET: {blm}."
-    ),
-    Action.DISBURSE.value: N_(
-        "Pencairan dana tahap {tranche} untuk usulan {code}: berapa jumlahnya? Misalnya 5 juta.\n"
-        "Sisa dana yang disetujui: {remaining}."
-    ),
-    PLEDGE: N_(
-        "Berapa dukungan dana dari {mitra} untuk usulan {code}? Misalnya 5 juta atau 5.000.000.\n"
-        "Anggaran total: {total}."
-    ),
-    DECLINE: N_(
-        "Mohon tulis alasan {mitra} belum dapat mendukung usulan {code}. Alasan ini akan dibaca "
-        "oleh BKM."
-    ),
 }
+STALE_QUESTION = N_(
+    "Maaf, pertanyaan itu sudah tidak berlaku. Silakan buka lagi usulannya dengan /status."
+)
 
 
 def actor_of(ctx: Context) -> Actor:
@@ -87,63 +70,38 @@ def asking_about(ctx: Context, proposal_id: int, step: str | None = None) -> boo
 # --- asking -----------------------------------------------------------------------------------
 
 
-async def ask(
-    ctx: Context,
-    proposal: Proposal,
-    action: str,
-    *,
-    mitra_id: int | None = None,
-    view: ProposalView | None = None,
-) -> None:
+async def ask(ctx: Context, proposal: Proposal, action: str) -> None:
     """Remember what is being asked (dialog "review"), then ask it with its buttons."""
     assert proposal.id is not None
     tr = ctx.tr
-    params: dict[str, Any] = {
-        "code": proposal.code or "",
-        "total": tr.money(proposal.anggaran_total or 0),
-    }
-    data: dict[str, Any] = {"action": action, "proposal_id": proposal.id}
     buttons: list[list[Button]] = []
-    if action == Action.APPROVE.value:
-        params["blm"] = tr.money(proposal.dana_blm or 0)
-        if proposal.dana_blm and proposal.dana_blm <= (proposal.anggaran_total or 0):
-            label = tr._(
-                "👍 Setujui sesuai permintaan BLM: {amount}", amount=tr.money(proposal.dana_blm)
-            )
-            buttons.append(
-                [Button(label, data=pv.review_data("blm", proposal.id, proposal.dana_blm))]
-            )
-    elif action == Action.DISBURSE.value:
-        full = view or await queries.view_by_id(ctx.session, actor_of(ctx), proposal.id)
-        data["tranche"] = params["tranche"] = 1 + sum(e.kind == "tranche" for e in full.timeline)
-        params["remaining"] = tr.money((proposal.approved_amount or 0) - proposal.disbursed_amount)
-    elif mitra_id is not None and view is not None:
-        data["mitra_id"] = mitra_id
-        params["mitra"] = next(p.name for p in view.partners if p.mitra_id == mitra_id)
     if action in NOTE_OPTIONAL:
         buttons.append([Button(tr._("Lewati"), data=pv.review_data("skip", proposal.id))])
     buttons.append([Button(tr._("Batal"), data=pv.review_data("cancel", proposal.id))])
-    step = AMOUNT if action in ASKS_AMOUNT else NOTE
-    await ctx.start_dialog(REVIEW_FLOW, step, **data)
-    ctx.reply(tr._(PROMPTS[action], **params), keyboard(*buttons))
+    await ctx.start_dialog(REVIEW_FLOW, NOTE, action=action, proposal_id=proposal.id)
+    ctx.reply(tr._(PROMPTS[action], code=proposal.code or ""), keyboard(*buttons))
 
 
 # --- the typed answer -------------------------------------------------------------------------
 
 
 async def on_message(ctx: Context) -> None:
-    """The note or amount asked for; invalid input says why and the question stays open."""
+    """The note asked for; invalid input says why and the question stays open."""
     assert ctx.dialog is not None
     data = ctx.dialog.data
     text = ctx.incoming.text if ctx.incoming.kind == "text" else ""
     try:
-        if ctx.dialog.step == AMOUNT:
-            value: dict[str, Any] = {"amount": parse_rupiah(text)}
+        if data.get("action") not in PROMPTS:  # a question kept from an older version
+            raise InvalidTransition(STALE_QUESTION)
         elif not text.strip() and data["action"] in NOTE_OPTIONAL:
             raise InvalidInput(N_("Mohon tulis catatannya sebagai teks, atau pilih Lewati."))
+        elif ctx.dialog.step == CONFIRM_NOTE:
+            raise InvalidInput(N_("Mohon pilih Kirim, Tulis ulang, atau Batal di atas."))
+        elif data["action"] in CONFIRMED_NOTES:
+            await ask_to_send(ctx, data["proposal_id"], clean_note(text, required=True) or "")
+            return
         else:
-            value = {"note": text}
-        await perform(ctx, data["action"], data["proposal_id"], value)
+            await perform(ctx, data["action"], data["proposal_id"], {"note": text})
     except InvalidInput as error:
         reply_error(ctx, error)  # nothing was changed: the domain checks before it writes
     except DomainError as error:
@@ -151,34 +109,36 @@ async def on_message(ctx: Context) -> None:
         reply_error(ctx, error)
 
 
+async def ask_to_send(ctx: Context, proposal_id: int, note: str) -> None:
+    """Show the note as the BKM will read it; it goes only when Kirim is pressed."""
+    tr = ctx.tr
+    await ctx.update_dialog(CONFIRM_NOTE, note=note)
+    ctx.reply(
+        tr._(
+            "Catatan ini akan dikirim kepada BKM bersama permintaan perbaikan:\n\n{note}\n\n"
+            "Sudah sesuai?",
+            note=note,
+        ),
+        keyboard(
+            [Button(tr._("✅ Kirim ke BKM"), data=pv.review_data("send", proposal_id))],
+            [Button(tr._("✏️ Tulis ulang"), data=pv.review_data("rewrite", proposal_id))],
+            [Button(tr._("Batal"), data=pv.review_data("cancel", proposal_id))],
+        ),
+    )
+
+
 async def perform(ctx: Context, action: str, proposal_id: int, value: dict[str, Any]) -> None:
     """Call the use case with what was given, then confirm (the domain notifies the others)."""
     s, clock, actor = ctx.session, ctx.clock, actor_of(ctx)
-    note, amount = value.get("note"), value.get("amount")
-    data = ctx.dialog.data if asking_about(ctx, proposal_id) and ctx.dialog else {}
+    note = value.get("note")
     if action == Action.REVISE.value:
         outcome = await review.request_revision(s, clock, actor, proposal_id, note=note or "")
-    elif action == Action.REJECT.value:
-        outcome = await review.reject(s, clock, actor, proposal_id, reason=note or "")
-    elif action == Action.WAITLIST.value:
-        outcome = await review.waitlist(s, clock, actor, proposal_id, note=note)
     elif action == Action.WITHDRAW.value:
         outcome = await submit.withdraw(s, clock, actor, proposal_id, reason=note)
-    elif action == Action.APPROVE.value:
-        outcome = await review.approve(s, clock, actor, proposal_id, amount=amount or 0)
-    elif action == Action.DISBURSE.value:
-        outcome = await review.disburse(
-            s, clock, actor, proposal_id, amount=amount or 0, tranche=int(data.get("tranche", 0))
-        )
-    else:  # a mitra's pledge or decline
-        outcome = await partners.answer_as_mitra(
-            s, clock, actor, proposal_id,
-            pledge=amount if action == PLEDGE else None,
-            decline_reason=(note or "") if action == DECLINE else None,
-            mitra_id=data.get("mitra_id"),
-        )  # fmt: skip
+    else:
+        raise InvalidTransition(STALE_QUESTION)
     await leave_review_dialog(ctx)
-    await confirm(ctx, action, outcome, amount=amount, tranche=data.get("tranche"))
+    await confirm(ctx, action, outcome)
 
 
 # --- the confirmation -------------------------------------------------------------------------
@@ -191,17 +151,21 @@ async def confirm(
     *,
     amount: int | None = None,
     tranche: int | None = None,
+    plan: str | None = None,
 ) -> None:
-    """A short answer with the new status, and the buttons of what may be done next."""
+    """A short answer with the new status, and the buttons of what may be done next.
+
+    `amount` and `tranche` are a disbursement's; `plan` is a mitra's support plan in words.
+    """
     tr, actor = ctx.tr, actor_of(ctx)
     assert outcome.proposal.id is not None
     view = await queries.view_by_id(ctx.session, actor, outcome.proposal.id)
     rows = pv.action_rows(tr, view, actor.mitra_ids())
     if view.code:
         rows.append((Button(tr._("📄 Lihat usulan"), data=callbacks.view(view.code)),))
-    if actor.has(Role.FASILITATOR, Role.MITRA):
+    if actor.has(Role.FASILITATOR, Role.MITRA, Role.PANITIA, Role.SEKRETARIS):
         rows.append((Button(tr._("🔎 Antrean tinjauan"), data=callbacks.page("queue", 1)),))
-    lines = _confirmation(ctx, view, action, outcome.changed, amount, tranche)
+    lines = _confirmation(ctx, view, action, outcome.changed, amount, tranche, plan)
     ctx.reply("\n".join(lines), tuple(rows))
 
 
@@ -212,6 +176,7 @@ def _confirmation(
     changed: bool,
     amount: int | None,
     tranche: int | None,
+    plan: str | None,
 ) -> list[str]:
     tr = ctx.tr
     params = {"code": view.code or "", "judul": pv.title(tr, view.judul),
@@ -224,12 +189,10 @@ def _confirmation(
         lines = [
             tr._("✅ Terima kasih, jawaban mitra untuk usulan {code} sudah dicatat.", **params)
         ]
-        if amount is not None:
-            lines.append(tr._("Dukungan dana: {amount}.", amount=tr.money(amount)))
-        return [*lines, tr._("BKM sudah diberi tahu.")]
+        if plan:
+            lines.append(tr._("Rencana dukungan: {plan}.", plan=plan))
+        return [*lines, tr._("BKM dan fasilitator sudah diberi tahu.")]
     lines = [tr._("✅ Usulan {code} “{judul}” sekarang berstatus <b>{status}</b>.", **params)]
-    if action == Action.APPROVE.value and amount is not None:
-        lines.append(tr._("Jumlah yang disetujui: {amount}.", amount=tr.money(amount)))
     if action == Action.DISBURSE.value and amount is not None:
         lines.append(
             tr._(

@@ -6,15 +6,16 @@ stateDiagram-v2
     [*] --> confirm: p:do withdraw
     confirm --> note: Ya, tarik usulan
     confirm --> [*]: Tidak
-    [*] --> note: p:do revise / reject (required) · waitlist (optional)
-    [*] --> amount: p:do approve / disburse · rv pledge (mitra)
-    [*] --> note: rv decline (mitra, reason required)
+    [*] --> note: p:do revise (required)
+    note --> confirm_note: a revision note, shown back before it goes to the BKM
+    confirm_note --> done: Kirim
+    confirm_note --> note: Tulis ulang
+    [*] --> decision: p:do approve / waitlist / reject (proposal_decision)
+    [*] --> money: p:do disburse / finish (proposal_money: amounts and files confirmed first)
+    [*] --> partner: rv pledge / decline (partner_answer: the mitra's plan or reason, confirmed)
     note --> note: empty or not text (why, asked again)
-    amount --> amount: not an amount, or refused by the domain (why, asked again)
     note --> done: typed, or Lewati when optional
-    amount --> done: typed, or "Setujui sesuai permintaan BLM"
     note --> [*]: Batal, /batal
-    amount --> [*]: Batal, /batal
     done --> [*]: a short confirmation with the new status and the next actions
 ```
 
@@ -32,6 +33,7 @@ from bot.domain.proposals.lifecycle import MITRA_MAY_ANSWER, Action, allowed_act
 from bot.domain.proposals.views import ProposalView
 from bot.i18n import N_
 from bot.ui import Button, keyboard
+from conversations import partner_answer, proposal_decision, proposal_money
 from conversations import proposal_action_input as input_
 from conversations import proposal_views as pv
 from conversations.context import Context
@@ -53,7 +55,6 @@ AT_ONCE = {
     Action.CHECK: review.check,
     Action.COMPLETE: review.complete,
     Action.START: review.start,
-    Action.FINISH: review.finish,
 }
 NOT_CHANNELLED = N_("Maaf, usulan ini tidak disalurkan kepada mitra Bapak/Ibu.")
 NOT_ANSWERABLE = N_(
@@ -84,7 +85,18 @@ async def on_do(ctx: Context, parts: list[str]) -> None:
         outcome = await AT_ONCE[action](ctx.session, ctx.clock, ctx.actor, proposal_id)
         await confirm(ctx, action.value, outcome)
         return
+    if action in pv.DECISION_ACTIONS:  # the committee's decision has its own steps
+        await leave_review_dialog(ctx)
+        await proposal_decision.ask_outcome(ctx, proposal_id)
+        return
     proposal = await _may_take(ctx, proposal_id, action)
+    if action in (Action.DISBURSE, Action.FINISH):  # amounts and files are confirmed first
+        await leave_review_dialog(ctx)
+        if action == Action.DISBURSE:
+            await proposal_money.ask_tranche(ctx, proposal_id)
+        else:
+            await proposal_money.ask_finish(ctx, proposal_id)
+        return
     if action == Action.WITHDRAW:
         await leave_review_dialog(ctx)
         _ask_withdraw(ctx, proposal)
@@ -114,12 +126,19 @@ async def on_button(ctx: Context, parts: list[str]) -> None:
             _stale(ctx)
             return
         await perform(ctx, action, proposal_id, {})
-    elif verb == "blm" and extra and extra[0].isdigit():
-        await perform(ctx, Action.APPROVE.value, proposal_id, {"amount": int(extra[0])})
+    elif verb == "send" and asking_about(ctx, proposal_id, step=input_.CONFIRM_NOTE):
+        assert ctx.dialog is not None  # the note was shown back and is sent as shown
+        data = ctx.dialog.data
+        await perform(ctx, data["action"], proposal_id, {"note": data["note"]})
+    elif verb == "rewrite" and asking_about(ctx, proposal_id, step=input_.CONFIRM_NOTE):
+        assert ctx.dialog is not None
+        await ask(ctx, await access.load_visible(ctx.session, actor_of(ctx), proposal_id),
+                  ctx.dialog.data["action"])  # fmt: skip
     elif verb in (PLEDGE, DECLINE) and extra and extra[0].isdigit():
-        view = await _may_answer(ctx, proposal_id, int(extra[0]))
-        proposal = await access.load_visible(ctx.session, actor_of(ctx), proposal_id)
-        await ask(ctx, proposal, verb, mitra_id=int(extra[0]), view=view)
+        await _may_answer(ctx, proposal_id, int(extra[0]))
+        await leave_review_dialog(ctx)
+        start = partner_answer.start_pledge if verb == PLEDGE else partner_answer.start_decline
+        await start(ctx, proposal_id, int(extra[0]))
     else:
         _stale(ctx)
 
@@ -172,4 +191,4 @@ def _ask_withdraw(ctx: Context, proposal: Proposal) -> None:
 
 
 CALLBACKS = {"p:do": on_do, "rv": on_button}
-DIALOGS = input_.DIALOGS  # the typed note or amount
+DIALOGS = input_.DIALOGS  # the typed note

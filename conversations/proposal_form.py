@@ -30,6 +30,7 @@ from bot.domain.errors import InvalidInput
 from bot.domain.proposals import callbacks, form, form_lists
 from bot.domain.proposals.form import position
 from bot.domain.proposals.steps import Step, StepKind, choices_for
+from bot.domain.proposals.validators import FileRef
 from bot.i18n import N_
 from bot.ui import Button, keyboard
 from conversations import proposal_form_view as view
@@ -41,6 +42,7 @@ from conversations.proposal_form_ask import (
     ask,
     bind,
     current,
+    preview,
     show_summary,
     start_draft,
 )
@@ -52,6 +54,11 @@ PRESS_A_BUTTON = N_("Mohon pilih salah satu tombol di bawah pertanyaan.")
 PICK_MITRA = N_("Mohon pilih mitra dengan tombol di bawah pertanyaan, lalu tekan Selesai.")
 SEND_LOCATION = N_("Mohon tekan tombol 📍 Kirim lokasi di bawah, atau pilih Lewati.")
 SEND_FILE = N_("Mohon kirim foto atau berkas PDF, lalu tekan Selesai.")
+SEND_ONE_FILE = N_("Mohon kirim foto atau berkas PDF berita acaranya.")
+DATE_OR_LETTER = N_("Mohon ketik tanggalnya, atau kirim foto surat yang ditandatangani Lurah.")
+TICK_SOURCES = N_(
+    "Mohon centang sumber dana dengan tombol di bawah pertanyaan, lalu tekan Selesai."
+)
 
 
 # --- entry points -----------------------------------------------------------------------------
@@ -84,6 +91,9 @@ async def on_open(ctx: Context, parts: list[str]) -> None:
         return
     proposal = await form.load_form(ctx.session, ctx.actor, proposal_id)
     await bind(ctx, proposal)
+    if proposal.author_id not in (None, ctx.actor.person_id):
+        await preview(ctx, proposal)  # a member's draft: whose it is and what it holds first
+        return
     await ask(ctx, proposal)
 
 
@@ -98,8 +108,8 @@ async def on_message(ctx: Context) -> None:
         await ask(ctx, proposal)
         return
     if where.step is None:
-        ctx.reply(ctx.tr._("Silakan pilih salah satu tombol di bawah ringkasan."))
-        await show_summary(ctx, proposal)
+        text = ctx.tr._("Silakan pilih salah satu tombol di bawah ringkasan.")
+        await show_summary(ctx, proposal, text=text)  # the buttons again, not the summary
         return
     try:
         await _receive(ctx, proposal, where.step)
@@ -123,7 +133,17 @@ async def _receive(ctx: Context, proposal: Proposal, step: Step) -> None:
         )  # fmt: skip
         return
     value: Any
-    if step.kind in view.TYPED:
+    if step.kind in view.FILED and inc.kind == "file" and inc.file is not None:
+        value = FileRef(inc.file.kind, inc.file.file_id, inc.file.file_name, inc.file.mime_type)
+    elif step.kind == StepKind.FILE:
+        raise InvalidInput(SEND_ONE_FILE)
+    elif step.kind == StepKind.DATE_OR_FILE:
+        if inc.kind != "text":
+            raise InvalidInput(DATE_OR_LETTER)
+        value = inc.text
+    elif step.kind == StepKind.TICKS:
+        raise InvalidInput(TICK_SOURCES)
+    elif step.kind in view.TYPED:
         if inc.kind != "text":
             raise InvalidInput(TYPE_IT)
         value = inc.text

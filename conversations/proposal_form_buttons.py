@@ -7,10 +7,10 @@ double tap) the press changes nothing: a toast says so and the current question 
 
 from __future__ import annotations
 
-from bot.domain.errors import DomainError, InvalidInput, InvalidTransition
+from bot.domain.errors import DomainError, InvalidInput, InvalidTransition, NotAllowed
 from bot.domain.proposals import callbacks, form, form_lists, submit
 from bot.domain.proposals.form import StaleStep, position
-from bot.domain.proposals.steps import STEPS_BY_NAME, choice_label
+from bot.domain.proposals.steps import STEPS_BY_NAME, choice_label, label_of
 from bot.i18n import Html
 from bot.ui import Button, keyboard
 from conversations import proposal_form_view as view
@@ -18,7 +18,7 @@ from conversations.context import Context
 from conversations.errors import reply_error
 from conversations.menu import show_menu
 from conversations.proposal_form_ask import FLOW, ask, bind, extras, show_summary, start_draft
-from storage.models import Proposal
+from storage.models import Kota, Proposal
 
 
 async def on_button(ctx: Context, parts: list[str]) -> None:
@@ -72,8 +72,22 @@ async def _answer(ctx: Context, proposal: Proposal, step: str, extra: list[str])
         raise StaleStep(position(proposal))
     label = choice_label(step, code)
     answer = ctx.tr._(label) if label else code
-    ctx.reply(view.answered(ctx.tr, STEPS_BY_NAME[step], answer), edit=True)
+    the_step = STEPS_BY_NAME[step]
+    shown = await extras(ctx, proposal, the_step)
+    ctx.reply(view.answered(ctx.tr, the_step, answer, shown), edit=True)
     await ask(ctx, proposal)
+
+
+async def _tick(ctx: Context, proposal: Proposal, code: str, extra: list[str]) -> None:
+    """(Un)tick a funding source: the question again, in place, with the new ticks."""
+    assert ctx.actor is not None and proposal.id is not None
+    await form_lists.tick_source(
+        ctx.session, ctx.clock, ctx.actor, proposal.id, code=code, selected=extra[:1] == ["1"]
+    )
+    where = position(proposal)
+    assert where.step is not None
+    text, buttons = view.question(ctx.tr, proposal, where, await extras(ctx, proposal, where.step))
+    ctx.reply(text, buttons, edit=True)
 
 
 async def _select(ctx: Context, proposal: Proposal, mitra: str, extra: list[str]) -> None:
@@ -96,7 +110,7 @@ async def _done(ctx: Context, proposal: Proposal, step: str, extra: list[str]) -
     chosen = await extras(ctx, proposal, the_step)
     await form.answer_step(ctx.session, ctx.clock, ctx.actor, proposal.id, step=step, value=None)
     answer = view.value_of(ctx.tr, the_step, proposal, chosen) or "-"
-    ctx.reply(view.answered(ctx.tr, the_step, answer), edit=True)
+    ctx.reply(view.answered(ctx.tr, the_step, answer, chosen), edit=True)
     await ask(ctx, proposal)
 
 
@@ -185,15 +199,16 @@ async def _submit(ctx: Context, proposal: Proposal, step: str, extra: list[str])
     try:
         result = await submit.submit(ctx.session, ctx.clock, ctx.actor, proposal.id)
     except submit.IncompleteProposal as missing:
-        labels = Html(", ".join(tr._(STEPS_BY_NAME[n].label) for n in missing.steps))
+        kind = (await ctx.session.get_one(Kota, proposal.kota_id)).kind
+        labels = Html(", ".join(tr._(label_of(STEPS_BY_NAME[n], kind)) for n in missing.steps))
         ctx.reply(
             tr._("Mohon lengkapi dulu: {fields}.", fields=labels),
-            view.missing_buttons(tr, proposal.id, missing.steps),
+            view.missing_buttons(tr, proposal.id, missing.steps, kind),
         )
         return
-    except (InvalidInput, InvalidTransition) as refused:
-        ctx.reply(_refusal(ctx, refused))
-        await show_summary(ctx, proposal)
+    except (InvalidInput, InvalidTransition, NotAllowed) as refused:
+        # The summary is just above: the reason comes with its buttons, not a second copy.
+        await show_summary(ctx, proposal, text=_refusal(ctx, refused))
         return
     await _submitted(ctx, result)
 
@@ -246,6 +261,7 @@ def _refusal(ctx: Context, error: DomainError) -> str:
 _VERBS = {
     "ans": _answer,
     "sel": _select,
+    "tick": _tick,
     "done": _done,
     "skip": _skip,
     "back": _back,

@@ -25,20 +25,28 @@ from conversations import proposal_views as pv
 from conversations.context import Context
 from conversations.errors import reply_error
 from conversations.proposal_action_input import leave_review_dialog
+from conversations.proposal_views import short
 from storage.models import Role
 
 PER_PAGE = 5
 MAX_CODES_IN_TEXT = 3
+MAX_TYPED_CODE = 30
 
 
 # --- the list ---------------------------------------------------------------------------------
 
 
 async def cmd_status(ctx: Context) -> None:
-    """`/status` lists; `/status CODE` shows one proposal."""
+    """`/status` lists; `/status CODE [CODE …]` shows each proposal named."""
     await leave_review_dialog(ctx)
     if ctx.incoming.args:
-        await show_proposal(ctx, " ".join(ctx.incoming.args))
+        typed = " ".join(ctx.incoming.args)
+        codes = find_codes(typed)
+        if len(codes) > 1:
+            await _show_each(ctx, codes)
+        else:
+            # The "not found" answer repeats what was typed: a code's worth, not 4,000 characters.
+            await show_proposal(ctx, codes[0] if codes else short(typed, MAX_TYPED_CODE))
         return
     await show_list(ctx, 1, edit=False)
 
@@ -62,9 +70,10 @@ async def show_list(ctx: Context, page: int, *, edit: bool) -> None:
         return
     first = (found.page - 1) * found.per_page + 1
     lines: list[str] = [
-        tr._(
-            "<b>Usulan yang dapat Bapak/Ibu lihat</b>: {total} usulan, terbaru di atas.",
-            total=found.total,
+        tr.n_(
+            "<b>Usulan yang dapat Bapak/Ibu lihat</b>: {n} usulan, terbaru di atas.",
+            "<b>Usulan yang dapat Bapak/Ibu lihat</b>: {n} usulan, terbaru di atas.",
+            found.total,
         )
     ]
     if found.pages > 1:
@@ -99,6 +108,14 @@ async def show_proposal(ctx: Context, code: str, *, origin: str = "", edit: bool
     ctx.reply(pv.render(ctx.tr, view), buttons, edit=edit)
 
 
+async def on_full(ctx: Context, parts: list[str]) -> None:
+    """`p:full:{id}`: 📖 Baca selengkapnya, the values the view shortened, in full."""
+    assert ctx.actor is not None
+    view = await queries.view_by_id(ctx.session, ctx.actor, int(parts[2]))
+    for text in pv.render_full(ctx.tr, view):
+        ctx.reply(text)
+
+
 async def on_files(ctx: Context, parts: list[str]) -> None:
     """`p:files:{code}`: send the proposal's photos and PDFs, each with its name as caption."""
     assert ctx.actor is not None
@@ -122,14 +139,19 @@ async def on_text(ctx: Context) -> bool:
     codes = find_codes(ctx.incoming.text)
     if not codes:
         return False
+    await _show_each(ctx, codes)
+    return True
+
+
+async def _show_each(ctx: Context, codes: list[str]) -> None:
+    """One message per code named (a few at most), each answered even if another is unknown."""
     for code in codes[:MAX_CODES_IN_TEXT]:
         try:
             await show_proposal(ctx, code)
         except DomainError as error:  # one unknown code does not hide the others
             reply_error(ctx, error)
-    return True
 
 
 COMMANDS = {"status": cmd_status}
-CALLBACKS = {"p:list": on_list, "p:view": on_view, "p:files": on_files}
+CALLBACKS = {"p:list": on_list, "p:view": on_view, "p:files": on_files, "p:full": on_full}
 TEXT_HOOKS = [on_text]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,21 +13,54 @@ from bot.domain import audit
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed, NotFound
-from storage.models import Bkm, BkmLevel, Kelurahan, Kota, Mitra, MitraKind, Role
+from bot.domain.zones import resolve_zone
+from bot.i18n import N_, Msgid, Translator
+from storage.models import Bkm, BkmLevel, Kelurahan, Kota, KotaKind, Mitra, MitraKind, Role
 
 # A rating older than this is treated as expired (domain rule).
 RATING_VALID_FOR = timedelta(days=365)
-SUPPORTED_TIMEZONES = ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura")
+
+
+# The words that differ between a city and a regency, as msgids.
+_AREA_NAME = {KotaKind.KOTA: N_("Kota {name}"), KotaKind.KABUPATEN: N_("Kabupaten {name}")}
+_AREA_WORD = {KotaKind.KOTA: N_("Kota"), KotaKind.KABUPATEN: N_("Kabupaten")}
+_APBD = {KotaKind.KOTA: N_("APBD kota"), KotaKind.KABUPATEN: N_("APBD kabupaten")}
+
+
+def kota_kind(kota: Kota | str | None) -> KotaKind:
+    """Whether an area (or its stored kind) is a kota or a kabupaten; unknown reads as kota."""
+    kind = kota.kind if isinstance(kota, Kota) else kota
+    return KotaKind.KABUPATEN if kind == KotaKind.KABUPATEN.value else KotaKind.KOTA
+
+
+def area_name(tr: Translator, kota: Kota) -> str:
+    """ "Kota Bandung" / "Kabupaten Bogor" (English: "Bandung City" / "Bogor Regency")."""
+    return tr._(_AREA_NAME[kota_kind(kota)], name=kota.name)
+
+
+def area_params(kota: Kota) -> dict[str, str]:
+    """Placeholders {daerah} {kota} for a domain message: "Kota Bandung", "Kabupaten Bogor".
+
+    `daerah` is a Msgid, so each reader gets their own word (and a translation may reorder).
+    """
+    return {"daerah": Msgid(_AREA_WORD[kota_kind(kota)]), "kota": kota.name}
+
+
+def apbd_label(kota: Kota | str | None) -> str:
+    """The msgid of the area's own budget: "APBD kota" or "APBD kabupaten"."""
+    return _APBD[kota_kind(kota)]
 
 
 @dataclass(frozen=True)
 class Eligibility:
     eligible: bool
-    reason: str | None = None  # "level" | "expired" | "unrated"
+    reason: str | None = None  # "retired" | "level" | "expired" | "unrated"
 
 
 def eligibility(bkm: Bkm, today: date) -> Eligibility:
     """Only a BKM rated Berdaya or higher, within the last 12 months, may take part."""
+    if bkm.retired_at is not None:
+        return Eligibility(False, "retired")
     if bkm.assessed_on is None:
         return Eligibility(False, "unrated")
     if BkmLevel(bkm.level).rank < BkmLevel.BERDAYA.rank:
@@ -41,18 +73,29 @@ def eligibility(bkm: Bkm, today: date) -> Eligibility:
 def _clean_name(value: str, what: str) -> str:
     name = " ".join(value.split())
     if not name or len(name) > 100:
-        raise InvalidInput("Nama {what} harus diisi (paling banyak 100 karakter).", what=what)
+        raise InvalidInput("Nama {what} harus diisi (paling banyak 100 huruf).", what=what)
     return name
 
 
 Named = TypeVar("Named", Kota, Bkm, Mitra)
 
 
-async def _by_name(session: AsyncSession, model: type[Named], name: str) -> Named | None:
+async def _by_name(
+    session: AsyncSession, model: type[Named], name: str, kota_id: int | None = None
+) -> Named | None:
     """Case- and spacing-insensitive lookup by name: operators type names by hand."""
+    found = await _all_by_name(session, model, name, kota_id)
+    return found[0] if found else None
+
+
+async def _all_by_name(
+    session: AsyncSession, model: type[Named], name: str, kota_id: int | None = None
+) -> list[Named]:
     wanted = " ".join(name.split()).lower()
-    stmt = select(model).where(func.lower(col(model.name)) == wanted)
-    return (await session.exec(stmt)).first()
+    stmt = select(model).where(func.lower(col(model.name)) == wanted).order_by(col(model.id))
+    if kota_id is not None and model is not Kota:
+        stmt = stmt.where(col(model.kota_id) == kota_id)  # type: ignore[attr-defined,union-attr]
+    return list((await session.exec(stmt)).all())
 
 
 async def find_kota(session: AsyncSession, name: str) -> Kota:
@@ -62,11 +105,24 @@ async def find_kota(session: AsyncSession, name: str) -> Kota:
     return kota
 
 
-async def find_bkm(session: AsyncSession, name: str) -> Bkm:
-    bkm = await _by_name(session, Bkm, name)
-    if bkm is None:
-        raise NotFound("BKM {name} tidak ditemukan.", name=name)
-    return bkm
+async def find_bkm(session: AsyncSession, name: str, kota: str | None = None) -> Bkm:
+    """The BKM called `name` (in `kota`, when given): names are unique only within a kota."""
+    the_kota = await find_kota(session, kota) if kota else None
+    found = await _all_by_name(session, Bkm, name, the_kota.id if the_kota else None)
+    if not found:
+        if the_kota is not None:
+            raise NotFound("{name} tidak ditemukan di {kota}.", name=name, kota=the_kota.name)
+        raise NotFound("{name} tidak ditemukan.", name=name)
+    active = [b for b in found if b.retired_at is None]
+    if len(found) > 1 and len(active) == 1:
+        return active[0]  # a retired namesake is history, not a second candidate
+    if len(found) > 1:
+        kotas = [(await session.get_one(Kota, b.kota_id)).name for b in found]
+        raise InvalidInput(
+            "Ada {count} BKM bernama {name} (di {kotas}): mohon sebutkan kotanya dengan --kota.",
+            count=len(found), name=name, kotas=", ".join(sorted(kotas)),
+        )  # fmt: skip
+    return found[0]
 
 
 async def find_mitra(session: AsyncSession, name: str) -> Mitra:
@@ -88,23 +144,27 @@ async def add_kota(
     *,
     name: str,
     province: str = "",
-    timezone: str = "Asia/Jakarta",
+    timezone: str | None = "Asia/Jakarta",
     committee_label: str | None = None,
+    kind: str = KotaKind.KOTA.value,
 ) -> Kota:
-    """Register a kota with its one time zone (WIB, WITA or WIT)."""
+    """Register a kota (or kabupaten: `kind`) with its one time zone (WIB, WITA or WIT).
+
+    `timezone` None: the province's zone, refused when the province is not one we know.
+    """
     _ensure_admin(actor)
     name = _clean_name(name, "kota")
     try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        timezone = ""
-    if timezone not in SUPPORTED_TIMEZONES:
+        kind = KotaKind(kind.strip().lower()).value
+    except ValueError:
         raise InvalidInput(
-            "Zona waktu harus salah satu dari: {zones}.", zones=", ".join(SUPPORTED_TIMEZONES)
-        )
+            "Jenis daerah harus salah satu dari: {kinds}.",
+            kinds=", ".join(k.value for k in KotaKind),
+        ) from None
+    timezone = resolve_zone(timezone, province)
     if await _by_name(session, Kota, name):
         raise InvalidInput("Kota {name} sudah terdaftar.", name=name)
-    kota = Kota(name=name, province=" ".join(province.split()), timezone=timezone)
+    kota = Kota(name=name, province=" ".join(province.split()), timezone=timezone, kind=kind)
     if committee_label:
         kota.committee_label = _clean_name(committee_label, "panitia")
     session.add(kota)
@@ -129,10 +189,11 @@ async def add_bkm(
     _ensure_admin(actor)
     name = _clean_name(name, "BKM")
     the_kota = await find_kota(session, kota)
+    ensure_active(the_kota)
     level = _parse_level(level)
     _check_assessed(assessed_on, clock)
-    if await _by_name(session, Bkm, name):
-        raise InvalidInput("{name} sudah terdaftar.", name=name)
+    if await _by_name(session, Bkm, name, the_kota.id):
+        raise InvalidInput("{name} sudah terdaftar di {kota}.", name=name, kota=the_kota.name)
     kel_name = _clean_name(kelurahan, "kelurahan")
     kel = (
         await session.exec(
@@ -172,14 +233,33 @@ def _check_assessed(assessed_on: date | None, clock: Clock) -> None:
 
 
 async def set_bkm_level(
-    session: AsyncSession, clock: Clock, actor: Actor, *, bkm: str, level: str, assessed_on: date
+    session: AsyncSession,
+    clock: Clock,
+    actor: Actor,
+    *,
+    bkm: str,
+    level: str,
+    assessed_on: date,
+    kota: str | None = None,
+    force: bool = False,
 ) -> Bkm:
-    """Record a new rating from the facilitators' assessment. A BKM never rates itself."""
-    the_bkm = await find_bkm(session, bkm)
+    """Record a new rating from the facilitators' assessment. A BKM never rates itself.
+
+    An assessment older than the current one would replace a newer verdict with an older one:
+    refused unless `force` (a correction of a mistyped date, say).
+    """
+    the_bkm = await find_bkm(session, bkm, kota)
     if not (actor.is_admin or the_bkm.kota_id in actor.kota_ids(Role.FASILITATOR)):
         raise NotAllowed()
     level = _parse_level(level)
     _check_assessed(assessed_on, clock)
+    if not force and the_bkm.assessed_on is not None and assessed_on < the_bkm.assessed_on:
+        raise InvalidInput(
+            "Penilaian {bkm} yang tercatat sekarang lebih baru ({current}) daripada "
+            "{assessed}. Bila memang hendak menggantinya, ulangi dengan --force.",
+            bkm=the_bkm.name, current=the_bkm.assessed_on.isoformat(),
+            assessed=assessed_on.isoformat(),
+        )  # fmt: skip
     old = the_bkm.level
     the_bkm.level, the_bkm.assessed_on = level, assessed_on
     session.add(the_bkm)
@@ -211,6 +291,7 @@ async def add_mitra(
             kinds=", ".join(k.value for k in MitraKind),
         ) from None
     the_kota = await find_kota(session, kota)
+    ensure_active(the_kota)
     if await _by_name(session, Mitra, name):
         raise InvalidInput("Mitra {name} sudah terdaftar.", name=name)
     assert the_kota.id is not None
@@ -221,19 +302,39 @@ async def add_mitra(
     return mitra
 
 
-async def list_kota(session: AsyncSession) -> list[Kota]:
-    return list((await session.exec(select(Kota).order_by(col(Kota.name)))).all())
+# The lists feed pickers: a retired area or partner is left out unless asked for (history).
 
 
-async def list_bkm(session: AsyncSession, kota_id: int | None = None) -> list[Bkm]:
-    stmt = select(Bkm).order_by(col(Bkm.name))
-    if kota_id is not None:
-        stmt = stmt.where(Bkm.kota_id == kota_id)
+async def list_kota(session: AsyncSession, *, retired: bool = False) -> list[Kota]:
+    stmt = select(Kota).order_by(col(Kota.name))
+    if not retired:
+        stmt = stmt.where(col(Kota.retired_at).is_(None))
     return list((await session.exec(stmt)).all())
 
 
-async def list_mitra(session: AsyncSession, kota_id: int | None = None) -> list[Mitra]:
+async def list_bkm(
+    session: AsyncSession, kota_id: int | None = None, *, retired: bool = False
+) -> list[Bkm]:
+    stmt = select(Bkm).order_by(col(Bkm.name), col(Bkm.id))
+    if kota_id is not None:
+        stmt = stmt.where(Bkm.kota_id == kota_id)
+    if not retired:
+        stmt = stmt.where(col(Bkm.retired_at).is_(None))
+    return list((await session.exec(stmt)).all())
+
+
+async def list_mitra(
+    session: AsyncSession, kota_id: int | None = None, *, retired: bool = False
+) -> list[Mitra]:
     stmt = select(Mitra).order_by(col(Mitra.kind), col(Mitra.name))
     if kota_id is not None:
         stmt = stmt.where(Mitra.kota_id == kota_id)
+    if not retired:
+        stmt = stmt.where(col(Mitra.retired_at).is_(None))
     return list((await session.exec(stmt)).all())
+
+
+def ensure_active(area: Kota | Bkm | Mitra) -> None:
+    """Refuse a retired area or partner: nothing new (BKM, partner, invite, proposal) goes to it."""
+    if area.retired_at is not None:
+        raise InvalidInput("{name} sudah tidak aktif (dipensiunkan).", name=area.name)

@@ -10,11 +10,11 @@ is not a whole rupiah is refused.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.errors import InvalidInput
-from bot.i18n import N_
+from bot.i18n import N_, rupiah
 
 MAX_RUPIAH = 1_000_000_000_000
 
@@ -28,8 +28,10 @@ COUNT_HINT = N_("Mohon tulis angka bulat saja, misalnya 120.")
 COUNT_NEGATIVE = N_("Jumlah tidak boleh negatif. Mohon tulis angka bulat, misalnya 120.")
 COUNT_TOO_SMALL = N_("Jumlah paling sedikit {min}.")
 COUNT_TOO_BIG = N_("Jumlah paling banyak {max}.")
-DATE_HINT = N_("Mohon tulis tanggal seperti 3/3/2026 atau 3 Maret 2026.")
-DATE_IMPOSSIBLE = N_("Tanggal itu tidak ada di kalender. Mohon tulis seperti 3/3/2026.")
+# {numeric} is "17/12/2026"; {worded} a date, written by the reader's translator ("17 Desember
+# 2026" / "17 December 2026"): both a few weeks after today (see `date_example`).
+DATE_HINT = N_("Mohon tulis tanggal seperti {numeric} atau {worded}.")
+DATE_IMPOSSIBLE = N_("Tanggal itu tidak ada di kalender. Mohon tulis seperti {numeric}.")
 
 # Multiplier words, longest first so "juta" wins over "jt" inside the regex alternation.
 _MULTIPLIERS = {
@@ -43,33 +45,58 @@ _MULTIPLIERS = {
     "k": 10**3,
     "m": 10**9,  # "2 M" is 2 miliar in Indonesian writing
 }
+# English words: "5 million", "2.5 million", "5m". "M" means million to an English reader, so the
+# one letter differs by locale; the Indonesian words stay understood (an English-speaking
+# fasilitator in Bandung writes "5 juta" too).
+_ENGLISH_MULTIPLIERS = {
+    **_MULTIPLIERS,
+    "trillion": 10**12,
+    "billion": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+    "million": 10**6,
+    "mn": 10**6,
+    "m": 10**6,
+    "thousand": 10**3,
+}
 _NUMBER = r"\d[\d.,]*"
-_TERM = re.compile(
-    rf"({_NUMBER})\s*({'|'.join(sorted(_MULTIPLIERS, key=len, reverse=True))})?(?![a-z])"
-)
+
+
+def _term_pattern(words: dict[str, int]) -> re.Pattern[str]:
+    return re.compile(
+        rf"({_NUMBER})\s*({'|'.join(sorted(words, key=len, reverse=True))})?(?![a-z])"
+    )
+
+
+_TERMS = {"id": (_MULTIPLIERS, _term_pattern(_MULTIPLIERS)),
+          "en": (_ENGLISH_MULTIPLIERS, _term_pattern(_ENGLISH_MULTIPLIERS))}  # fmt: skip
 _PREFIX = re.compile(r"^(rp\.?|idr)\s*")
-_SUFFIX = re.compile(r"\s*(,-|\.-|rupiah)$")
+_SUFFIX = re.compile(r"\s*(,-|\.-|rupiah|idr)$")
 
 
-def format_rupiah(amount: int) -> str:
-    """Rp1.500.000 (dot thousands, no decimals), for messages built in the domain."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}Rp{abs(amount):,}".replace(",", ".")
+def format_rupiah(amount: int, locale: str = "id") -> str:
+    """Rp1.500.000 in Indonesian, Rp1,500,000 in English (see bot.i18n.rupiah)."""
+    return rupiah(amount, locale)
 
 
-def parse_rupiah(text: str, *, allow_zero: bool = False) -> int:
-    """Rupiah from "15 juta", "15jt", "1,5 juta", "Rp 15.000.000", "500rb", "2 M", "1 juta 500 ribu"."""
+def parse_rupiah(text: str, *, allow_zero: bool = False, locale: str = "id") -> int:
+    """Rupiah from "15 juta", "15jt", "1,5 juta", "Rp 15.000.000", "500rb", "2 M", "1 juta 500 ribu".
+
+    With `locale="en"` also "5 million", "2.5 million", "5m", "Rp 5,000,000" (an English reader's
+    "M" is million, not miliar).
+    """
+    words, pattern = _TERMS["en" if locale.startswith("en") else "id"]
     raw = " ".join(str(text).split()).lower()
     if raw.startswith("-") or raw.startswith("rp -") or raw.startswith("rp-"):
         raise InvalidInput(MONEY_NEGATIVE)
     body = _SUFFIX.sub("", _PREFIX.sub("", raw)).strip()
-    terms = list(_TERM.finditer(body))
+    terms = list(pattern.finditer(body))
     if not terms or "".join(m.group(0) for m in terms).replace(" ", "") != body.replace(" ", ""):
         raise InvalidInput(MONEY_HINT)
     total = Decimal(0)
     previous = None
     for term in terms:
-        multiplier = _MULTIPLIERS[term.group(2)] if term.group(2) else 1
+        multiplier = words[term.group(2)] if term.group(2) else 1
         if previous is not None and multiplier >= previous:
             raise InvalidInput(MONEY_HINT)  # "500 ribu 2 juta" is not a way to write money
         previous = multiplier
@@ -157,8 +184,23 @@ _WEEKDAY = re.compile(
 )
 
 
-def parse_date(text: str) -> date:
-    """A calendar date, day first: "3/3/2026", "03-03-2026", "2026-03-03", "3 Maret 2026"."""
+def date_example(today: date | None = None) -> dict[str, object]:
+    """The example a date hint shows: a few weeks ahead (never a past date), day first.
+
+    Its day is after the 12th, so "17/12/2026" cannot be read month first. `worded` is a date:
+    the translator writes it in the reader's language.
+    """
+    day = (today or date.today()) + timedelta(weeks=3)
+    while day.day <= 12:
+        day += timedelta(days=1)
+    return {"numeric": f"{day.day}/{day.month}/{day.year}", "worded": day}
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """A calendar date, day first: "3/3/2026", "03-03-2026", "2026-03-03", "3 Maret 2026".
+
+    `today` (the caller's clock; else the system date) dates the example a refusal shows.
+    """
     raw = _WEEKDAY.sub("", " ".join(str(text).split()).lower().replace(",", " ").strip())
     raw = " ".join(raw.split())
     if match := _NUMERIC_YMD.fullmatch(raw):
@@ -169,8 +211,8 @@ def parse_date(text: str) -> date:
     elif (match := _WORDED.fullmatch(raw)) and match.group(2) in _MONTHS:
         day, month, year = int(match.group(1)), _MONTHS[match.group(2)], int(match.group(3))
     else:
-        raise InvalidInput(DATE_HINT)
+        raise InvalidInput(DATE_HINT, **date_example(today))
     try:
         return date(year, month, day)
     except ValueError:
-        raise InvalidInput(DATE_IMPOSSIBLE) from None
+        raise InvalidInput(DATE_IMPOSSIBLE, numeric=date_example(today)["numeric"]) from None

@@ -7,9 +7,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import audit
 from bot.domain.actors import Actor, person_by_telegram
+from bot.domain.areas import ensure_active
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.invites import claim_use, find_invite, usable
+from bot.domain.invites import claim_use, ensure_not_own, find_invite, usable
+from bot.domain.plain_text import refuse_nik, visible
 from bot.i18n import SUPPORTED, normalise_locale
 from storage.models import (
     Bkm,
@@ -29,8 +31,10 @@ NAME_MAX = 100
 def clean_name(raw: str) -> str:
     """A display name: one line, trimmed, 2–100 characters, no markup characters needed."""
     name = " ".join(raw.split())
-    if len(name) < 2 or len(name) > NAME_MAX:
-        raise InvalidInput("Mohon tulis nama 2 sampai {max} karakter.", max=NAME_MAX)
+    # A name of zero-width or blank-looking characters only would show as nothing at all.
+    if len(name) > NAME_MAX or len(visible(name)) < 2:
+        raise InvalidInput("Mohon ketik nama 2 sampai {max} huruf, misalnya Bu Siti.", max=NAME_MAX)
+    refuse_nik(name)
     return name
 
 
@@ -63,6 +67,7 @@ async def register_with_invite(
     if found is not None and person is not None and await _redeemed(session, found, person):
         return person, found  # redeemed before: valid for this person even if used up since
     invite = usable(found, clock)
+    ensure_not_own(invite, person)
     # Claimed before anything is written: a refusal (someone else got the last use a moment
     # ago) leaves nothing behind, even though the chat layer commits after showing it.
     await claim_use(session, invite)
@@ -79,13 +84,7 @@ async def register_with_invite(
         await session.flush()
     assert person.id is not None
     if new or not await has_consent(session, person):
-        session.add(
-            Consent(
-                person_id=person.id, notice_version=notice_version, decision="given", at=clock.now()
-            )
-        )
-        if person.onboarding_step is None:
-            person.onboarding_step = "name"
+        _consent_given(session, clock, person, name, language_code, notice_version)
     assert invite.id is not None
     session.add(InviteRedemption(invite_id=invite.id, person_id=person.id, at=clock.now()))
     await _add_grant(
@@ -132,6 +131,20 @@ async def _add_grant(
     mitra_id: int | None,
     clock: Clock,
 ) -> RoleGrant:
+    grant, _new = await _add_grant_once(session, person_id, role, kota_id, bkm_id, mitra_id, clock)
+    return grant
+
+
+async def _add_grant_once(
+    session: AsyncSession,
+    person_id: int,
+    role: Role,
+    kota_id: int | None,
+    bkm_id: int | None,
+    mitra_id: int | None,
+    clock: Clock,
+) -> tuple[RoleGrant, bool]:
+    """The grant, and whether it is new (False: the person held it already)."""
     existing = (
         await session.exec(
             select(RoleGrant).where(
@@ -144,7 +157,7 @@ async def _add_grant(
         )
     ).first()
     if existing:
-        return existing
+        return existing, False
     grant = RoleGrant(
         person_id=person_id,
         role=role.value,
@@ -155,7 +168,7 @@ async def _add_grant(
     )
     session.add(grant)
     await session.flush()
-    return grant
+    return grant, True
 
 
 async def grant_role(
@@ -170,6 +183,24 @@ async def grant_role(
     mitra: Mitra | None = None,
 ) -> RoleGrant:
     """Operator grants a role to a Telegram account; consent is asked at their first /start."""
+    grant, _new = await grant_role_once(
+        session, clock, actor, telegram_id=telegram_id, role=role, kota=kota, bkm=bkm, mitra=mitra
+    )
+    return grant
+
+
+async def grant_role_once(
+    session: AsyncSession,
+    clock: Clock,
+    actor: Actor,
+    *,
+    telegram_id: int,
+    role: Role,
+    kota: Kota | None = None,
+    bkm: Bkm | None = None,
+    mitra: Mitra | None = None,
+) -> tuple[RoleGrant, bool]:
+    """`grant_role`, also saying whether the grant is new (False: it was held already)."""
     if not actor.is_admin:
         raise NotAllowed()
     if role in (Role.ANGGOTA, Role.KOORDINATOR) and bkm is None:
@@ -186,8 +217,11 @@ async def grant_role(
         session.add(person)
         await session.flush()
     assert person.id is not None
+    for scope in (kota, bkm, mitra):
+        if scope is not None:
+            ensure_active(scope)
     kota_id = kota.id if kota else bkm.kota_id if bkm else mitra.kota_id if mitra else None
-    grant = await _add_grant(
+    grant, new = await _add_grant_once(
         session,
         person.id,
         role,
@@ -196,10 +230,18 @@ async def grant_role(
         mitra.id if mitra else None,
         clock,
     )
-    audit.record(
-        session, clock, actor, "role.grant", "person", person.id, role=role.value, grant=grant.id
-    )
-    return grant
+    if new:
+        audit.record(
+            session,
+            clock,
+            actor,
+            "role.grant",
+            "person",
+            person.id,
+            role=role.value,
+            grant=grant.id,
+        )
+    return grant, new
 
 
 async def give_consent(
@@ -212,20 +254,38 @@ async def give_consent(
     notice_version: str,
 ) -> Person:
     """A pre-registered person (granted a role from the CLI) agrees to the notice."""
-    assert person.id is not None
     if not await has_consent(session, person):
-        session.add(
-            Consent(
-                person_id=person.id, notice_version=notice_version, decision="given", at=clock.now()
-            )
-        )
-        if not person.name:
-            person.name = _fallback_name(name)
-        if not person.locale:
-            person.locale = _supported(language_code)
-        person.onboarding_step = "name"
-        session.add(person)
+        _consent_given(session, clock, person, name, language_code, notice_version)
     return person
+
+
+def _consent_given(
+    session: AsyncSession,
+    clock: Clock,
+    person: Person,
+    name: str,
+    language_code: str | None,
+    notice_version: str,
+) -> None:
+    """Record the consent and move onboarding on to the name question.
+
+    One place for both ways in (an invite, or a role granted from the CLI first): a person
+    left at the consent step after agreeing would see the notice again forever.
+    """
+    assert person.id is not None
+    session.add(
+        Consent(
+            person_id=person.id, notice_version=notice_version, decision="given", at=clock.now()
+        )
+    )
+    if not person.name:
+        person.name = _fallback_name(name)
+    if not person.locale:
+        person.locale = _supported(language_code)
+    if person.onboarding_step in (None, "consent"):
+        person.onboarding_step = "name"
+    person.withdrawn_at = None  # agreed again (a new invite after a withdrawal): reachable again
+    session.add(person)
 
 
 async def set_name(session: AsyncSession, clock: Clock, person: Person, raw: str) -> Person:

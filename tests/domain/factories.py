@@ -12,6 +12,7 @@ from bot.domain import areas, people
 from bot.domain.actors import SYSTEM, Actor, actor_for
 from bot.domain.errors import DomainError
 from bot.domain.proposals import form, submit
+from bot.domain.proposals.validators import FileRef
 from storage.db import Database
 from storage.models import AuditLog, Outbox, Person, Proposal, Role
 from tests.conftest import RECENT_ASSESSMENT
@@ -109,7 +110,12 @@ async def seed(db: Database, clock) -> World:
             "mitra_peduli": await _person(s, clock, 302, "en", role=Role.MITRA, mitra=peduli),
             "mitra_other": await _person(s, clock, 303, role=Role.MITRA, mitra=dinas2),
             "warga": await _person(s, clock, 401, role=Role.WARGA, bkm=bkm),
+            # The committee (Panitia Kemitraan) of Bandung: a member, and its secretary.
+            "panitia": await _person(s, clock, 501, role=Role.PANITIA, kota=bdg),
+            "sekretaris": await _person(s, clock, 502, "en", role=Role.PANITIA, kota=bdg),
+            "sekretaris_jpr": await _person(s, clock, 503, role=Role.SEKRETARIS, kota=jpr),
         }  # fmt: skip
+        await people.grant_role(s, clock, SYSTEM, telegram_id=502, role=Role.SEKRETARIS, kota=bdg)
     ids = (bdg.id, jpr.id, bkm.id, awal.id, mks.id, dinas.id, dinas2.id, peduli.id, peduli2.id)
     assert all(i is not None for i in ids) and mitra_mks.id is not None
     return World(*ids, mitra_mks.id, who)  # type: ignore[arg-type]
@@ -122,30 +128,36 @@ async def actor(db: Database, world: World, who: str) -> Actor:
 
 
 def answers(world: World, **overrides: object) -> dict[str, object]:
-    """A complete, valid form: 15 juta = 1 juta swadaya + 10 juta BLM + 4 juta APBD kota."""
+    """A complete, valid form: 15 juta = 10 juta BLM + 4 juta APBD kota + 1 juta swadaya."""
     base: dict[str, object] = {
         "judul": "Perbaikan jalan lingkungan RW 05",
         "jenis": "lingkungan",
         "komponen": "jalan",
         "uraian": "Memperbaiki jalan lingkungan sepanjang 200 meter yang rusak dan tergenang.",
+        "volume": "200 m × 1,5 m",
         "rw": "05",
         "rt": "2",
         "lokasi": (-6.9, 107.6),
+        "status_lahan": "negara",
         "kk": "120",
         "kk_miskin": "45",
+        "jiwa": "400",
         "perempuan": "210",
+        "rencana": "pjm",
+        "rencana_program": "Perbaikan prasarana lingkungan",
         "anggaran_total": "15 juta",
-        "dana_swadaya_tunai": "1 juta",
-        "swadaya_hok": "30",
+        "sumber_dana": ["blm", "apbd_kota", "swadaya_tunai"],
         "dana_blm": "Rp 10.000.000",
         "dana_apbd_kota": "4jt",
-        "dana_apbd_provinsi": SKIP,
-        "dana_kelompok_peduli": SKIP,
-        "dana_lainnya": SKIP,
+        "dana_swadaya_tunai": "1 juta",
+        "swadaya_hok": SKIP,
         "mitra": [world.dinas, world.peduli],
         "jadwal_mulai": "1/4/2026",
         "jadwal_selesai": "30 Juni 2026",
         "ksm_pelaksana": "KSM Maju Bersama",
+        "pemeliharaan": "kpp",
+        "lurah": "20/2/2026",
+        "berita_acara": FileRef("photo", "berita-acara-rapat-bkm"),
         "lampiran": SKIP,
     }
     base.update(overrides)

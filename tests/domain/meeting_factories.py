@@ -45,12 +45,12 @@ async def seed(db: Database, clock) -> MeetingWorld:
         mks = await areas.add_bkm(
             s, clock, SYSTEM, name="BKM Tallo", kota="Makassar", kelurahan="Tallo"
         )
-        person = Person(telegram_id=501, name="Andi Makassar", locale="id")
+        person = Person(telegram_id=551, name="Andi Makassar", locale="id")
         s.add(person)
         await s.flush()
-        await people.grant_role(s, clock, SYSTEM, telegram_id=501, role=Role.ANGGOTA, bkm=mks)
+        await people.grant_role(s, clock, SYSTEM, telegram_id=551, role=Role.ANGGOTA, bkm=mks)
         sukamaju = await areas.find_bkm(s, "BKM Sukamaju")
-        await people.grant_role(s, clock, SYSTEM, telegram_id=501, role=Role.ANGGOTA, bkm=sukamaju)
+        await people.grant_role(s, clock, SYSTEM, telegram_id=551, role=Role.ANGGOTA, bkm=sukamaju)
         assert person.id is not None and mks.id is not None
         base.people["anggota_mks"] = person.id
     return MeetingWorld(base, mks.id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from bot.domain.errors import InvalidInput
-from bot.domain.money import format_rupiah, parse_count, parse_date, parse_rupiah
+from bot.domain.money import date_example, format_rupiah, parse_count, parse_date, parse_rupiah
+from bot.i18n import Translator
 
 
 @pytest.mark.parametrize(
@@ -174,11 +175,64 @@ def test_parse_date_month_names_in_both_languages(text, expected):
 
 @pytest.mark.parametrize("text", ["", "besok", "3 Foo 2026", "2026/03", "03032026", "3-3"])
 def test_parse_date_refuses_garbage(text):
-    with pytest.raises(InvalidInput, match="3 Maret 2026"):
+    with pytest.raises(InvalidInput, match="Mohon tulis tanggal seperti"):
         parse_date(text)
+
+
+def test_the_date_example_is_a_few_weeks_ahead_and_written_for_the_reader():
+    today = date(2026, 11, 30)
+    with pytest.raises(InvalidInput) as caught:
+        parse_date("besok", today=today)
+    assert caught.value.params["numeric"] == "21/12/2026"  # 3 weeks on; day after the 12th
+    said = {
+        locale: Translator(locale)._(caught.value.message, **caught.value.params)
+        for locale in ("id", "en")
+    }
+    assert said["id"] == "Mohon tulis tanggal seperti 21/12/2026 atau 21 Desember 2026."
+    assert "21 December 2026" in said["en"]  # the date written the English way
+    # Never a past date, whatever today is; never one readable month first.
+    for days in range(0, 366, 7):
+        day = parse_date(date_example(date(2027, 1, 1) + timedelta(days))["numeric"])
+        assert timedelta(weeks=3) <= day - (date(2027, 1, 1) + timedelta(days)) < timedelta(weeks=5)
+        assert day.day > 12
+    with pytest.raises(InvalidInput) as caught:
+        parse_date("31/2/2027", today=today)
+    assert caught.value.params == {"numeric": "21/12/2026"}
 
 
 @pytest.mark.parametrize("text", ["31/2/2026", "29/2/2026", "32/1/2026", "1/13/2026"])
 def test_parse_date_refuses_days_not_in_the_calendar(text):
     with pytest.raises(InvalidInput, match="tidak ada di kalender"):
         parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5 million", 5_000_000),
+        ("2.5 million", 2_500_000),
+        ("Rp 5,000,000", 5_000_000),
+        ("5,000,000", 5_000_000),
+        ("5m", 5_000_000),  # to an English reader M is million
+        ("1.5 billion", 1_500_000_000),
+        ("750 thousand", 750_000),
+        ("5,000,000 IDR", 5_000_000),
+        ("5 juta", 5_000_000),  # Indonesian words are still understood
+    ],
+)
+def test_parse_rupiah_reads_english_writing_for_english_readers(text, expected):
+    assert parse_rupiah(text, locale="en") == expected
+
+
+def test_the_letter_m_follows_the_readers_language():
+    assert parse_rupiah("2 M") == 2_000_000_000  # miliar
+    assert parse_rupiah("2 M", locale="en") == 2_000_000  # million
+    assert parse_rupiah("2,5 juta") == parse_rupiah("Rp2.500.000") == 2_500_000
+    with pytest.raises(InvalidInput):
+        parse_rupiah("5 million dollars", locale="en")
+
+
+def test_format_rupiah_per_locale():
+    assert format_rupiah(1_500_000) == "Rp1.500.000"
+    assert format_rupiah(1_500_000, locale="en") == "Rp1,500,000"
+    assert format_rupiah(-10, locale="en") == "-Rp10"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
 from bot.domain.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from bot.domain.proposals import form, form_lists, steps, submit
 from bot.domain.proposals.form import StaleStep
+from bot.domain.proposals.validators import FileRef
 from storage.models import (
     AuditLog,
     Proposal,
@@ -75,12 +78,20 @@ async def test_a_full_walk_stores_clean_values_and_reaches_the_summary(db, clock
     pid = await f.draft(db, clock, world)
     p = await f.load(db, pid)
     assert p.step == "ringkasan"
-    assert (p.rw, p.rt, p.kk, p.kk_miskin, p.perempuan) == ("005", "002", 120, 45, 210)
+    assert (p.rw, p.rt, p.kk, p.kk_miskin, p.jiwa, p.perempuan) == ("05", "02", 120, 45, 400, 210)
     assert (p.anggaran_total, p.dana_swadaya_tunai, p.dana_blm, p.dana_apbd_kota) == (
         15_000_000, 1_000_000, 10_000_000, 4_000_000,
     )  # fmt: skip
-    # Skipped money lines hold 0 ("none from this source"); a skipped pin holds nothing.
-    assert (p.dana_apbd_provinsi, p.dana_kelompok_peduli, p.dana_lainnya) == (0, 0, 0)
+    # Only the ticked sources were asked; the others hold nothing, and HOK is not asked.
+    assert p.sumber_dana == "blm,apbd_kota,swadaya_tunai"
+    assert (p.dana_apbd_provinsi, p.dana_kelompok_peduli, p.dana_lainnya) == (None, None, None)
+    assert p.swadaya_hok is None
+    assert (p.volume, p.status_lahan, p.rencana, p.pemeliharaan) == (
+        "200 m × 1,5 m", "negara", "pjm", "kpp",
+    )  # fmt: skip
+    assert (
+        str(p.lurah_tanggal) == "2026-02-20" and p.berita_acara_file_id == "berita-acara-rapat-bkm"
+    )
     assert (p.latitude, p.longitude) == (-6.9, 107.6)
     assert str(p.jadwal_mulai) == "2026-04-01" and str(p.jadwal_selesai) == "2026-06-30"
     assert steps.funding_gap(p) == 0
@@ -98,6 +109,7 @@ INVALID = [
     ("rw", "abc", "nomor RW"),
     ("rw", "0", "nomor RW"),
     ("rw", "1000", "nomor RW"),
+    ("rw", "03 dan empat", "nomor RW"),
     ("rt", "RT", "nomor RT"),
     ("lokasi", (51.5, -0.12), "di luar Indonesia"),
     ("lokasi", "di dekat masjid", "titik lokasi"),
@@ -105,20 +117,39 @@ INVALID = [
     ("kk", "seratus", "angka bulat"),
     ("kk", "100.001", "paling banyak"),
     ("kk_miskin", "121", "tidak boleh lebih dari jumlah KK"),
+    ("jiwa", "100", "kurang dari jumlah KK"),
     ("perempuan", "-1", "negatif"),
+    ("perempuan", "401", "lebih dari jumlah jiwa"),
+    ("volume", "x", "Volume harus"),
+    ("status_lahan", "sewa", "pilih salah satu tombol"),
+    ("rencana", "ya", "pilih salah satu tombol"),
+    ("rencana_program", "ab", "Nama program"),
     ("anggaran_total", "0", "lebih dari nol"),
     ("anggaran_total", "banyak sekali", "misalnya 15 juta"),
-    ("dana_swadaya_tunai", "16 juta", "tidak boleh lebih dari anggaran total"),
-    ("swadaya_hok", "1,5", "angka bulat"),
+    ("sumber_dana", [], "paling sedikit satu sumber dana"),
+    ("sumber_dana", ["emas"], "tombol yang tersedia"),
     ("dana_blm", "-1 juta", "negatif"),
+    ("dana_blm", "0", "lebih dari nol"),
+    ("dana_blm", "16 juta", r"Sisa yang belum terisi: Rp15\.000\.000"),
+    # 10 juta BLM and 4 juta APBD already given: 1 juta is left of 15 juta.
+    (
+        "dana_swadaya_tunai",
+        "2 juta",
+        r"melebihi anggaran total .*Sisa yang belum terisi: Rp1\.000\.000",
+    ),
     ("mitra", [], "paling sedikit satu mitra"),
     ("mitra", "dinas", "daftar yang tersedia"),
     ("jadwal_mulai", "1/1/2026", "sebelum hari ini"),
     ("jadwal_mulai", "1/1/2030", "tiga tahun"),
-    ("jadwal_mulai", "kemarin", "3 Maret 2026"),
+    ("jadwal_mulai", "kemarin", "Mohon tulis tanggal seperti"),
     ("jadwal_selesai", "31/3/2026", "sebelum tanggal mulai"),
     ("jadwal_selesai", "31/2/2027", "tidak ada di kalender"),
     ("ksm_pelaksana", "ab", "Nama KSM"),
+    ("pemeliharaan", "pemerintah", "pilih salah satu tombol"),
+    ("lurah", "1/1/2027", "belum lewat"),
+    ("lurah", "sudah", "Mohon tulis tanggal"),
+    ("berita_acara", "ada di kantor", "foto atau berkas PDF"),
+    ("berita_acara", FileRef("document", "ba", mime_type="text/plain"), "foto atau berkas PDF"),
     ("lampiran", None, "Belum ada lampiran"),
 ]
 
@@ -129,8 +160,9 @@ async def test_every_step_refuses_invalid_input_and_stores_nothing(db, clock, st
     author, pid = await f.at_step(db, clock, world, step)
     before = (await f.load(db, pid)).model_dump()
     async with db.transaction() as s:  # the refusal is caught: whatever was stored would commit
-        with pytest.raises(InvalidInput, match=says):
+        with pytest.raises(InvalidInput) as caught:
             await form.answer_step(s, clock, author, pid, step=step, value=value)
+    assert re.search(says, f.said(caught.value)), f.said(caught.value)
     assert (await f.load(db, pid)).model_dump() == before
 
 
@@ -157,7 +189,7 @@ async def test_skip_only_optional_steps(db, clock):
         await form.skip_step(s, clock, author, pid, step="lokasi")
         await form.skip_step(s, clock, author, pid, step="lokasi")  # a double tap: no-op
     p = await f.load(db, pid)
-    assert p.step == "kk" and p.latitude is None
+    assert p.step == "status_lahan" and p.latitude is None  # lingkungan work: land status next
 
 
 async def test_back_moves_one_step_and_a_double_tap_moves_once(db, clock):
@@ -166,8 +198,8 @@ async def test_back_moves_one_step_and_a_double_tap_moves_once(db, clock):
     for _ in range(2):
         async with db.transaction() as s:
             await form.go_back(s, clock, author, pid, step="anggaran_total")
-    assert await _position(db, pid) == "perempuan"
-    for where in ("perempuan", "kk_miskin"):
+    assert await _position(db, pid) == "rencana_program"
+    for where in ("rencana_program", "rencana", "perempuan", "jiwa", "kk_miskin"):
         async with db.transaction() as s:
             await form.go_back(s, clock, author, pid, step=where)
     # Changing an earlier answer goes on to the next question still unanswered.
@@ -214,6 +246,17 @@ async def test_a_new_jenis_asks_for_its_komponen_before_the_summary(db, clock):
     p = await f.load(db, pid)
     assert p.komponen is None and p.step == "ubah:komponen"
     await _answer(db, clock, author, pid, "komponen", "modal")
+    p = await f.load(db, pid)
+    # Ekonomi work has no land status and no upkeep: forgotten, and not asked.
+    assert p.step == "ringkasan" and (p.status_lahan, p.pemeliharaan) == (None, None)
+    async with db.transaction() as s:
+        await form.edit_field(s, clock, author, pid, step="jenis")
+    await _answer(db, clock, author, pid, "jenis", "lingkungan")
+    asked = []
+    for value in ("jembatan", "hibah", "kelompok"):  # komponen, then what lingkungan adds
+        asked.append((await f.load(db, pid)).step)
+        await _answer(db, clock, author, pid, asked[-1].removeprefix("ubah:"), value)
+    assert asked == ["ubah:komponen", "ubah:status_lahan", "ubah:pemeliharaan"]
     assert await _position(db, pid) == "ringkasan"
 
 
@@ -343,13 +386,11 @@ async def test_discard_removes_the_draft_and_everything_under_it(db, clock):
 def test_the_form_never_asks_for_names_or_nik():
     assert not {"nama", "nik", "name"} & set(steps.STEP_NAMES)
     optional = {s.name for s in steps.STEPS if s.optional}
-    assert optional == {
-        "lokasi", "dana_swadaya_tunai", "swadaya_hok", "dana_blm", "dana_apbd_kota",
-        "dana_apbd_provinsi", "dana_kelompok_peduli", "dana_lainnya", "lampiran",
-    }  # fmt: skip
+    assert optional == {"lokasi", "swadaya_hok", "lampiran"}
     for step in steps.STEPS:
-        for choice in step.choices:
+        for choice in (*step.choices, *(c for cs in steps.KOMPONEN.values() for c in cs)):
             assert len(f"f:999999:ans:{step.name}:{choice.code}".encode()) <= 64
+            assert len(f"f:999999:tick:{choice.code}:1".encode()) <= 64
 
 
 async def test_submit_lists_what_is_missing(db, clock):
@@ -358,5 +399,6 @@ async def test_submit_lists_what_is_missing(db, clock):
     async with db.transaction() as s:
         with pytest.raises(submit.IncompleteProposal) as caught:
             await submit.submit(s, clock, author, pid)
-    assert caught.value.steps[:3] == ["kk", "kk_miskin", "perempuan"]
+    assert caught.value.steps[:4] == ["kk", "kk_miskin", "jiwa", "perempuan"]
+    assert caught.value.steps[-1] == "berita_acara"
     assert "KK penerima manfaat" in caught.value.params["fields"]

@@ -90,9 +90,9 @@ async def test_user_text_is_escaped_and_emoji_kept(db, clock):
         (review.check, {}, "Sedang diperiksa", None),
         (
             review.request_revision,
-            {"note": "Lampirkan RAB"},
+            {"note": "Mohon lampirkan RAB lengkap"},
             "Perlu perbaikan",
-            "Catatan: Lampirkan RAB",
+            "Catatan: Mohon lampirkan RAB lengkap",
         ),
     ],
 )
@@ -135,7 +135,9 @@ async def test_amounts_and_reasons_are_in_the_message(db, clock):
     async with db.transaction() as s:
         for fn in (review.check, review.complete):
             await fn(s, clock, fasilitator, pid)
-        await review.approve(s, clock, fasilitator, pid, amount=10_000_000)
+        # The committee's secretary records its decision; the fasilitator disburses.
+        await review.approve(s, clock, await f.actor(db, world, "sekretaris"), pid,
+                             amount=10_000_000)  # fmt: skip
     await f.clear_outbox(db)
     async with db.transaction() as s:
         await review.disburse(s, clock, fasilitator, pid, amount=4_000_000, tranche=1)
@@ -164,11 +166,22 @@ async def test_a_partner_answer_tells_the_bkm(db, clock):
         await partners.answer_as_mitra(s, clock, await f.actor(db, world, "mitra"), pid,
                                        pledge=5_000_000, decline_reason=None)  # fmt: skip
     rows = await f.outbox_rows(db)
-    assert _to(world, rows) == ["anggota", "koordinator", "koordinator2"]
+    # The BKM, and the fasilitator, who hears every partner answer.
+    assert _to(world, rows) == ["anggota", "fasilitator", "koordinator", "koordinator2"]
     assert all(r.kind == "proposal.partner" for r in rows)
     said = _indonesian(world, rows)[0].text
-    assert "Dinas PUPR Kota Bandung menyatakan dukungan sebesar Rp5.000.000" in said
-    assert all("Rp5.000.000" in r.text and f"p:view:{code}" in str(r.buttons) for r in rows)
+    assert (
+        "Dinas PUPR Kota Bandung menyampaikan rencana dukungan untuk usulan "
+        f"{code} “Perbaikan jalan lingkungan RW 05” (BKM Sukamaju): dana tunai Rp5.000.000. "
+        "Ini rencana, belum dana yang pasti diterima."
+    ) in said
+    # Each reader sees the amount written their way (Rp5.000.000 / Rp5,000,000).
+    english = {world.people[who] for who in ENGLISH}
+    assert all(
+        ("Rp5,000,000" if r.person_id in english else "Rp5.000.000") in r.text
+        and f"p:view:{code}" in str(r.buttons)
+        for r in rows
+    )
 
 
 async def test_unreachable_and_deleted_people_are_skipped(db, clock):
@@ -187,7 +200,7 @@ async def test_every_status_change_is_audited_and_on_the_timeline(db, clock):
     fasilitator = await f.actor(db, world, "fasilitator")
     async with db.transaction() as s:
         await review.check(s, clock, fasilitator, pid)
-        await review.request_revision(s, clock, fasilitator, pid, note="Perbaiki")
+        await review.request_revision(s, clock, fasilitator, pid, note="Mohon perbaiki RAB-nya")
         await submit.resubmit(s, clock, await f.actor(db, world, "koordinator"), pid)
     actions = [a for a in await f.audit_actions(db) if a.split(".")[1] in
                {"submit", "check", "revise", "resubmit"}]  # fmt: skip

@@ -163,7 +163,7 @@ async def test_review_queue_is_oldest_first_and_only_what_waits(db, clock):
     assert [q.id for q in queue] == [ids["A"], ids["B"]]
     assert [q.id for q in queue_jpr] == [ids["C"]] and nothing == []
     async with db.transaction() as s:
-        await review.approve(s, clock, await f.actor(db, world, "fasilitator"), ids["A"],
-                             amount=1_000_000)  # fmt: skip
+        await review.reject(s, clock, await f.actor(db, world, "sekretaris"), ids["A"],
+                            reason="Tidak sesuai prioritas PJM")  # fmt: skip
         queue = await queries.review_queue(s, await f.actor(db, world, "fasilitator"))
-    assert [q.id for q in queue] == [ids["B"]]
+    assert [q.id for q in queue] == [ids["B"]]  # not approved: nothing more waits for them

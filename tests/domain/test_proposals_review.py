@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from bot.domain.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
-from bot.domain.proposals import lifecycle, partners, queries, review
+from bot.domain.proposals import attachments, lifecycle, partners, queries, review
 from bot.domain.proposals.lifecycle import Action, ProposalStatus, allowed_actions
 from storage.models import AuditLog, ProposalEvent, ProposalPartner
 from tests.domain import factories as f
@@ -17,11 +17,25 @@ async def _do(db, clock, world, who, fn, pid, **kw):
         return await fn(s, clock, await f.actor(db, world, who), pid, **kw)
 
 
+def _who(fn) -> str:
+    """The committee's secretary records decisions; the fasilitator does the rest."""
+    return "sekretaris" if fn in (review.approve, review.waitlist, review.reject) else "fasilitator"
+
+
 async def _in_review(db, clock, world, **overrides):
     pid, code = await f.submitted(db, clock, world, **overrides)
     await _do(db, clock, world, "fasilitator", review.check, pid)
     await _do(db, clock, world, "fasilitator", review.complete, pid)
     return pid, code
+
+
+async def _attach_progress_files(db, clock, world, pid):
+    """A progress photo at 0 %, 50 % and 100 % and the LPJ as a document, by the koordinator."""
+    for n, stage in enumerate(attachments.STAGES):
+        kind = "document" if stage == attachments.LPJ else "photo"
+        await _do(db, clock, world, "koordinator", attachments.attach, pid, stage=stage,
+                  file_id=f"file-{n}", kind=kind,
+                  file_name="lpj.pdf" if kind == "document" else None)  # fmt: skip
 
 
 async def test_the_whole_way_to_completion(db, clock):
@@ -36,7 +50,12 @@ async def test_the_whole_way_to_completion(db, clock):
         (review.finish, {}, "selesai"),
     ]
     for fn, kw, status in steps:
-        outcome = await _do(db, clock, world, "fasilitator", fn, pid, **kw)
+        if fn is review.finish:
+            # Finishing needs the progress photos and the LPJ first (the money is all out).
+            with pytest.raises(InvalidTransition, match="lampirkan dulu foto kemajuan"):
+                await _do(db, clock, world, "fasilitator", fn, pid)
+            await _attach_progress_files(db, clock, world, pid)
+        outcome = await _do(db, clock, world, _who(fn), fn, pid, **kw)
         assert outcome.changed and outcome.proposal.status == status
     p = await f.load(db, pid)
     assert (p.approved_amount, p.disbursed_amount) == (10_000_000, 10_000_000)
@@ -51,7 +70,10 @@ async def test_the_whole_way_to_completion(db, clock):
         ("tranche", "dilaksanakan", 3_000_000),
         ("status", "selesai", None),
     ]
-    assert all(e.actor_label == "fasilitator:Bandung" for e in view.timeline[2:])
+    assert [e.actor_label for e in view.timeline[2:]] == [
+        "fasilitator:Bandung", "fasilitator:Bandung", "sekretaris:Bandung",
+        *["fasilitator:Bandung"] * 5,
+    ]  # fmt: skip
     transitions = [a for a in audits if a.action.split(".")[1] in {x.value for x in Action}]
     assert [a.action for a in transitions] == [
         "proposal.submit", "proposal.check", "proposal.complete", "proposal.approve",
@@ -74,7 +96,7 @@ async def test_the_whole_way_to_completion(db, clock):
 async def test_review_decisions(db, clock, fn, kw, status):
     world = await f.seed(db, clock)
     pid, _ = await _in_review(db, clock, world)
-    outcome = await _do(db, clock, world, "fasilitator", fn, pid, **kw)
+    outcome = await _do(db, clock, world, _who(fn), fn, pid, **kw)
     assert outcome.proposal.status == status
     async with db.transaction() as s:
         last = (await s.exec(select(ProposalEvent).order_by(ProposalEvent.id.desc()))).first()  # type: ignore[union-attr]
@@ -84,11 +106,11 @@ async def test_review_decisions(db, clock, fn, kw, status):
 async def test_a_waitlisted_proposal_can_be_approved_or_rejected_later(db, clock):
     world = await f.seed(db, clock)
     pid, _ = await _in_review(db, clock, world)
-    await _do(db, clock, world, "fasilitator", review.waitlist, pid)
-    assert set(allowed_actions(await f.load(db, pid), await f.actor(db, world, "fasilitator"))) == {
+    await _do(db, clock, world, "sekretaris", review.waitlist, pid)
+    assert set(allowed_actions(await f.load(db, pid), await f.actor(db, world, "sekretaris"))) == {
         Action.APPROVE, Action.REJECT,
     }  # fmt: skip
-    outcome = await _do(db, clock, world, "fasilitator", review.approve, pid, amount=9_000_000)
+    outcome = await _do(db, clock, world, "sekretaris", review.approve, pid, amount=9_000_000)
     assert outcome.proposal.status == "disetujui"
 
 
@@ -100,7 +122,8 @@ async def test_revision_may_be_asked_from_each_stage_before_a_decision(db, clock
             await _do(db, clock, world, "fasilitator", review.check, pid)
         if stage == "ditinjau":
             await _do(db, clock, world, "fasilitator", review.complete, pid)
-        await _do(db, clock, world, "fasilitator", review.request_revision, pid, note="Perbaiki")
+        note = "Mohon perbaiki RAB-nya"
+        await _do(db, clock, world, "fasilitator", review.request_revision, pid, note=note)
         p = await f.load(db, pid)
         assert p.status == "perlu_perbaikan" and p.step == "ringkasan"
 
@@ -108,10 +131,7 @@ async def test_revision_may_be_asked_from_each_stage_before_a_decision(db, clock
 @pytest.mark.parametrize(
     ("fn", "kw"),
     [
-        (review.complete, {}),  # not checked yet
-        (review.approve, {"amount": 1_000_000}),
-        (review.waitlist, {}),
-        (review.reject, {"reason": "x"}),
+        (review.complete, {}),  # not checked yet (decisions: tests/domain/test_proposals_decision)
         (review.disburse, {"amount": 1_000_000, "tranche": 1}),
         (review.start, {}),
         (review.finish, {}),
@@ -131,10 +151,15 @@ async def test_a_draft_is_not_reviewed_and_a_closed_one_stays_closed(db, clock):
     with pytest.raises(NotFound):  # a fasilitator does not see drafts at all
         await _do(db, clock, world, "fasilitator", review.check, draft_id)
     pid, _ = await _in_review(db, clock, world)
-    await _do(db, clock, world, "fasilitator", review.reject, pid, reason="Tidak layak")
-    for fn, kw in ((review.approve, {"amount": 5}), (review.request_revision, {"note": "x"})):
+    await _do(
+        db, clock, world, "sekretaris", review.reject, pid, reason="Tidak layak didanai PAKET"
+    )
+    for fn, kw in (
+        (review.approve, {"amount": 5}),
+        (review.request_revision, {"note": "Mohon lengkapi RAB-nya"}),
+    ):
         with pytest.raises(InvalidTransition):
-            await _do(db, clock, world, "fasilitator", fn, pid, **kw)
+            await _do(db, clock, world, _who(fn), fn, pid, **kw)
 
 
 async def test_a_double_tap_is_a_no_op(db, clock):
@@ -144,15 +169,15 @@ async def test_a_double_tap_is_a_no_op(db, clock):
     second = await _do(db, clock, world, "fasilitator", review.check, pid)
     assert (first.changed, second.changed) == (True, False)
     await _do(db, clock, world, "fasilitator", review.complete, pid)
-    await _do(db, clock, world, "fasilitator", review.approve, pid, amount=10_000_000)
-    again = await _do(db, clock, world, "fasilitator", review.approve, pid, amount=10_000_000)
+    await _do(db, clock, world, "sekretaris", review.approve, pid, amount=10_000_000)
+    again = await _do(db, clock, world, "sekretaris", review.approve, pid, amount=10_000_000)
     assert again.changed is False
     with pytest.raises(InvalidTransition, match="sudah berstatus"):
-        await _do(db, clock, world, "fasilitator", review.approve, pid, amount=9_000_000)
+        await _do(db, clock, world, "sekretaris", review.approve, pid, amount=9_000_000)
     # A partner's answer in between does not hide that the approval was already made.
     await _do(db, clock, world, "mitra", partners.answer_as_mitra, pid, pledge=1_000_000,
               decline_reason=None)  # fmt: skip
-    again = await _do(db, clock, world, "fasilitator", review.approve, pid, amount=10_000_000)
+    again = await _do(db, clock, world, "sekretaris", review.approve, pid, amount=10_000_000)
     assert again.changed is False
     assert (await f.audit_actions(db)).count("proposal.check") == 1
     assert (await f.audit_actions(db)).count("proposal.approve") == 1
@@ -163,20 +188,23 @@ async def test_notes_and_amounts_are_checked(db, clock):
     pid, _ = await _in_review(db, clock, world)
     for fn, kw, says in (
         (review.request_revision, {"note": "   "}, "catatan atau alasannya"),
+        (review.request_revision, {"note": "ok"}, "sedikit lebih lengkap"),
+        (review.request_revision, {"note": "a b c"}, "sedikit lebih lengkap"),
         (review.reject, {"reason": ""}, "catatan atau alasannya"),
-        (review.reject, {"reason": "x" * 1001}, "paling banyak"),
+        (review.reject, {"reason": "x"}, "sedikit lebih lengkap"),
+        (review.reject, {"reason": "kata " * 250}, "paling banyak"),
         (review.approve, {"amount": 0}, "lebih dari nol"),
         (review.approve, {"amount": 15_000_001}, "tidak boleh lebih dari anggaran total"),
     ):
         with pytest.raises(InvalidInput, match=says):
-            await _do(db, clock, world, "fasilitator", fn, pid, **kw)
+            await _do(db, clock, world, _who(fn), fn, pid, **kw)
     assert (await f.load(db, pid)).status == "ditinjau"
 
 
 async def test_tranches_never_exceed_the_approved_amount(db, clock):
     world = await f.seed(db, clock)
     pid, _ = await _in_review(db, clock, world)
-    await _do(db, clock, world, "fasilitator", review.approve, pid, amount=10_000_000)
+    await _do(db, clock, world, "sekretaris", review.approve, pid, amount=10_000_000)
 
     async def tranche(n, amount):
         return await _do(db, clock, world, "fasilitator", review.disburse, pid, amount=amount,
@@ -193,7 +221,7 @@ async def test_tranches_never_exceed_the_approved_amount(db, clock):
         await tranche(1, 5_000_000)
     with pytest.raises(InvalidInput) as caught:
         await tranche(2, 4_000_001)
-    assert "(Rp4.000.000)" in f.said(caught.value)
+    assert "Sisa yang dapat dicairkan: Rp4.000.000." in f.said(caught.value)
     await tranche(2, 4_000_000)
     p = await f.load(db, pid)
     assert p.disbursed_amount == 10_000_000 and p.status == "dana_cair"
@@ -234,8 +262,12 @@ def test_allowed_actions_follow_the_table():
     S = ProposalStatus
     assert actions(S.SUBMITTED, fas) == {Action.CHECK, Action.REVISE}
     assert actions(S.CHECKING, fas) == {Action.COMPLETE, Action.REVISE}
-    assert actions(S.IN_REVIEW, fas) == {Action.REVISE, Action.APPROVE, Action.WAITLIST,
-                                         Action.REJECT}  # fmt: skip
+    # The fasilitator verifies; the decision is the committee's, recorded by its secretary.
+    sek = Actor(4, "S", (Grant(Role.SEKRETARIS, kota_id=1, scope_name="Bandung"),))
+    assert actions(S.IN_REVIEW, fas) == {Action.REVISE}
+    assert actions(S.IN_REVIEW, sek) == {Action.APPROVE, Action.WAITLIST, Action.REJECT}
+    assert actions(S.WAITLISTED, sek) == {Action.APPROVE, Action.REJECT}
+    assert actions(S.WAITLISTED, fas) == set()
     assert actions(S.APPROVED, fas) == {Action.DISBURSE}
     assert actions(S.DISBURSED, fas) == {Action.DISBURSE, Action.START}
     assert actions(S.IN_PROGRESS, fas) == {Action.DISBURSE, Action.FINISH}
@@ -273,8 +305,8 @@ async def test_mitra_pledge_and_decline_are_separate_records(db, clock):
         ("Universitas Pasundan", "declined", None, "Anggaran CSR tahun ini habis"),
     ]
     assert [(e.kind, e.actor_label, e.amount) for e in view.timeline[-2:]] == [
-        ("partner", "mitra:Dinas PUPR Kota Bandung", 5_000_000),
-        ("partner", "mitra:Universitas Pasundan", None),
+        ("plan_cash", "mitra:Dinas PUPR Kota Bandung", 5_000_000),
+        ("decline", "mitra:Universitas Pasundan", None),
     ]
     assert (await f.audit_actions(db))[-2:] == ["proposal.mitra_pledged", "proposal.mitra_declined"]
 
@@ -315,6 +347,39 @@ async def test_only_channelled_mitra_answer_and_only_while_open(db, clock):
         await _do(db, clock, world, "mitra_other", partners.answer_as_mitra, pid, **kw)
     with pytest.raises(NotAllowed):  # the fasilitator sees it but is no partner
         await _do(db, clock, world, "fasilitator", partners.answer_as_mitra, pid, **kw)
-    await _do(db, clock, world, "fasilitator", review.reject, pid, reason="Tidak layak")
+    await _do(
+        db, clock, world, "sekretaris", review.reject, pid, reason="Tidak layak didanai PAKET"
+    )
     with pytest.raises(InvalidTransition, match="tidak lagi dapat"):
         await _do(db, clock, world, "mitra", partners.answer_as_mitra, pid, **kw)
+
+
+async def test_a_decline_is_checked_before_it_is_shown_back_and_nothing_is_written(db, clock):
+    world = await f.seed(db, clock)
+    pid, _ = await _in_review(db, clock, world)
+
+    async def check(who="mitra_peduli", reason="Anggaran CSR tahun ini habis"):
+        async with db.transaction() as s:  # no clock: it writes nothing
+            actor = await f.actor(db, world, who)
+            return await partners.check_decline(s, actor, pid, reason=reason)
+
+    checked = await check()
+    assert (checked.mitra, checked.reason, checked.replaces_plan) == (
+        "Universitas Pasundan", "Anggaran CSR tahun ini habis", False,
+    )  # fmt: skip
+    with pytest.raises(InvalidInput, match="sedikit lebih lengkap"):
+        await check(reason="x")
+    with pytest.raises(InvalidInput, match="paling banyak") as too_long:  # the column holds 500
+        await check(reason="Anggaran kami habis " * 30)
+    assert too_long.value.params["max"] == 500
+    # A plan given before: the confirmation says it will be dropped.
+    await _do(db, clock, world, "mitra", partners.answer_as_mitra, pid, pledge=4_000_000)
+    assert (await check(who="mitra", reason="Anggaran dinas sudah habis")).replaces_plan
+    async with db.transaction() as s:
+        rows = (await s.exec(select(ProposalPartner).order_by(ProposalPartner.mitra_id))).all()
+    assert [(r.answer, r.note) for r in rows] == [("pledged", None), (None, None)]
+    assert "proposal.mitra_declined" not in await f.audit_actions(db)
+    await _do(db, clock, world, "sekretaris", review.reject, pid,
+              reason="Tidak layak didanai PAKET")  # fmt: skip
+    with pytest.raises(InvalidTransition, match="tidak lagi dapat"):
+        await check()

@@ -10,9 +10,10 @@ import pytest
 from sqlmodel import select
 
 from bot.domain.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
-from bot.domain.proposals import form, queries, review, submit
+from bot.domain.proposals import form, queries, review, steps, submit
+from bot.domain.proposals.eligible import NotEligible
 from bot.domain.proposals.submit import Submitted
-from storage.models import Bkm, Proposal, ProposalCounter, ProposalEvent
+from storage.models import Bkm, Kota, Proposal, ProposalCounter, ProposalEvent, ProposalPartner
 from tests.domain import factories as f
 
 
@@ -69,19 +70,30 @@ async def test_an_anggota_hands_the_draft_to_the_koordinators(db, clock):
     assert done.result == Submitted.SUBMITTED and done.code == "PKT-2026-0001"
 
 
-async def test_a_bkm_below_berdaya_is_refused_with_whom_to_ask(db, clock):
+async def test_a_bkm_below_berdaya_is_refused_before_the_first_question(db, clock):
     world = await f.seed(db, clock)
     author = await f.actor(db, world, "koordinator_awal")
     async with db.transaction() as s:
-        pid = (await form.start_or_resume_draft(s, clock, author)).id
-    await f.fill(db, clock, author, pid, f.answers(world))
-    with pytest.raises(InvalidTransition) as caught:
-        await _submit(db, clock, world, "koordinator_awal", pid)
-    text = caught.value.message.format(**caught.value.params)
-    assert "BKM Awal saat ini berpredikat Awal" in text
-    assert "BKM Berdaya" in text and "fasilitator kota Bandung" in text
-    p = await f.load(db, pid)
-    assert p.status == "draf" and p.code is None
+        with pytest.raises(NotEligible) as caught:
+            await form.start_or_resume_draft(s, clock, author)
+    text = f.said(caught.value)
+    assert "BKM Awal belum dapat ikut PAKET: predikatnya saat ini Awal" in text
+    assert "BKM Berdaya" in text and "fasilitator Kota Bandung" in text
+    async with db.transaction() as s:
+        assert (await s.exec(select(Proposal))).all() == []  # no draft was started
+
+
+async def test_a_kabupaten_is_named_as_one(db, clock):
+    world = await f.seed(db, clock)
+    async with db.transaction() as s:
+        kota = await s.get_one(Kota, world.kota)
+        kota.kind = "kabupaten"
+        s.add(kota)
+    author = await f.actor(db, world, "koordinator_awal")
+    async with db.transaction() as s:
+        with pytest.raises(NotEligible) as caught:
+            await form.start_or_resume_draft(s, clock, author)
+    assert "fasilitator Kabupaten Bandung" in f.said(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -98,32 +110,88 @@ async def test_an_expired_or_missing_rating_is_refused(db, clock, assessed_on, s
         bkm = await s.get_one(Bkm, world.bkm)
         bkm.assessed_on = assessed_on
         s.add(bkm)
-    with pytest.raises(InvalidTransition) as caught:
+    with pytest.raises(NotEligible) as caught:  # a rating that expired while drafting
         await _submit(db, clock, world, "koordinator", pid)
-    assert says in caught.value.message.format(**caught.value.params)
-    assert "fasilitator kota Bandung" in caught.value.message.format(**caught.value.params)
+    assert says in f.said(caught.value) and "fasilitator Kota Bandung" in f.said(caught.value)
+    author = await f.actor(db, world, "anggota")
+    async with db.transaction() as s:
+        with pytest.raises(NotEligible, match="belum dapat ikut PAKET"):
+            await form.start_or_resume_draft(s, clock, author)
 
 
-@pytest.mark.parametrize(
-    ("apbd", "says"),
-    [
-        ("3 juta", "(Rp14.000.000) masih kurang Rp1.000.000 dari anggaran total (Rp15.000.000)"),
-        ("4.500.000", "(Rp15.500.000) lebih Rp500.000 dari anggaran total (Rp15.000.000)"),
-    ],
-)
-async def test_funding_lines_must_add_up_to_the_total(db, clock, apbd, says):
+async def test_funding_short_of_the_total_is_refused(db, clock):
     world = await f.seed(db, clock)
-    pid = await f.draft(db, clock, world, dana_apbd_kota=apbd)
+    pid = await f.draft(db, clock, world, dana_apbd_kota="3 juta")
     with pytest.raises(InvalidInput) as caught:
         await _submit(db, clock, world, "koordinator", pid)
-    assert says in caught.value.message.format(**caught.value.params)
+    assert "(Rp14.000.000) masih kurang Rp1.000.000 dari anggaran total (Rp15.000.000)" in f.said(
+        caught.value
+    )
     assert (await f.load(db, pid)).status == "draf"
 
 
-async def test_hok_is_labour_not_rupiah(db, clock):
+async def test_a_total_lowered_below_the_funding_is_refused(db, clock):
     world = await f.seed(db, clock)
-    pid = await f.draft(db, clock, world, swadaya_hok="500")
+    pid = await f.draft(db, clock, world)
+    async with db.transaction() as s:
+        p = await s.get_one(Proposal, pid)
+        p.anggaran_total = 14_500_000  # lines are checked as typed; the total may change later
+        s.add(p)
+    with pytest.raises(InvalidInput) as caught:
+        await _submit(db, clock, world, "koordinator", pid)
+    assert "(Rp15.000.000) lebih Rp500.000 dari anggaran total (Rp14.500.000)" in f.said(
+        caught.value
+    )
+
+
+async def test_in_kind_swadaya_counts_in_the_total_and_hok_is_information(db, clock):
+    world = await f.seed(db, clock)
+    pid = await f.draft(
+        db, clock, world, sumber_dana=["blm", "apbd_kota", "swadaya_natura"],
+        dana_apbd_kota="2 juta", dana_swadaya_natura="3 juta", swadaya_hok="500",
+    )  # fmt: skip
+    p = await f.load(db, pid)
+    assert (p.dana_blm, p.dana_apbd_kota, p.dana_swadaya_natura, p.swadaya_hok) == (
+        10_000_000, 2_000_000, 3_000_000, 500,
+    )  # fmt: skip
+    assert steps.funding_sum(p) == 15_000_000 and p.dana_swadaya_tunai is None
     assert (await _submit(db, clock, world, "koordinator", pid)).result == Submitted.SUBMITTED
+
+
+async def test_the_berita_acara_is_required_at_submission(db, clock):
+    world = await f.seed(db, clock)
+    pid = await f.draft(db, clock, world)
+    async with db.transaction() as s:
+        p = await s.get_one(Proposal, pid)
+        p.berita_acara_file_id = p.berita_acara_kind = None  # a draft from before it was asked
+        s.add(p)
+    with pytest.raises(submit.IncompleteProposal) as caught:
+        await _submit(db, clock, world, "koordinator", pid)
+    assert caught.value.steps == ["berita_acara"]
+    assert "Berita acara rapat BKM" in caught.value.params["fields"]
+
+
+async def test_apbd_money_needs_a_dinas_among_the_partners(db, clock):
+    world = await f.seed(db, clock)
+    author, pid = await f.at_step(db, clock, world, "mitra")
+    async with db.transaction() as s:
+        with pytest.raises(InvalidInput) as caught:
+            await form.answer_step(s, clock, author, pid, step="mitra", value=[world.peduli])
+    assert "Dana APBD kota hanya dapat diusulkan lewat Dinas" in f.said(caught.value)
+    assert (await f.load(db, pid)).step == "mitra"
+    # Also at submission, for partners changed another way since.
+    pid = await f.draft(db, clock, world, "anggota")
+    async with db.transaction() as s:
+        dinas = (
+            await s.exec(
+                select(ProposalPartner).where(
+                    ProposalPartner.proposal_id == pid, ProposalPartner.mitra_id == world.dinas
+                )
+            )
+        ).one()
+        await s.delete(dinas)
+    with pytest.raises(InvalidInput, match="lewat Dinas"):
+        await _submit(db, clock, world, "koordinator", pid)
 
 
 async def test_schedule_must_end_after_it_starts(db, clock):
@@ -266,7 +334,8 @@ async def test_no_withdrawal_after_approval(db, clock):
     async with db.transaction() as s:
         await review.check(s, clock, fasilitator, pid)
         await review.complete(s, clock, fasilitator, pid)
-        await review.approve(s, clock, fasilitator, pid, amount=10_000_000)
+        await review.approve(s, clock, await f.actor(db, world, "sekretaris"), pid,
+                             amount=10_000_000)  # fmt: skip
     async with db.transaction() as s:
         with pytest.raises(InvalidTransition, match="sedang berstatus"):
             await submit.withdraw(s, clock, await f.actor(db, world, "koordinator"), pid)

@@ -223,3 +223,99 @@ async def test_a_person_granted_a_role_from_the_cli_still_consents_first(world: 
     async with world.db.transaction() as s:
         consent = (await s.exec(select(Consent))).one()
     assert consent.decision == "given"
+
+
+async def test_a_person_granted_a_role_from_the_cli_who_opens_an_invite_is_not_stuck(
+    world: World,
+):
+    """Granted from the CLI, then given an invite link: agreeing moves on, never loops."""
+    from bot.domain import areas, people
+    from bot.domain.actors import SYSTEM
+
+    async with world.db.transaction() as s:
+        kota = await areas.find_kota(s, "Bandung")
+        await people.grant_role(
+            s, world.clock, SYSTEM, telegram_id=4202, role=Role.FASILITATOR, kota=kota
+        )
+    token = await world.invite(Role.KOORDINATOR, bkm="BKM Sukamaju")
+    dewi = world.sim.user(4202, first_name="Dewi", language_code="id")
+    await dewi.send(f"/start {token}")
+    await dewi.press(await dewi.reply(), "Saya setuju")
+    name_question = await dewi.reply()
+    assert "Apakah nama Bapak/Ibu <b>Dewi</b>?" in name_question.html
+    await dewi.send("/privasi")  # not the notice again: the onboarding question it is at
+    assert "Pemberitahuan privasi" not in (await dewi.reply()).plain
+    await dewi.press(name_question, "Ya, benar")
+    await dewi.press(await dewi.reply(), "Bahasa Indonesia")
+    done = await dewi.reply()
+    assert "Fasilitator (Bandung)" in done.plain and "Koordinator" in done.plain
+    async with world.db.transaction() as s:
+        consents = (await s.exec(select(Consent).where(Consent.decision == "given"))).all()
+        person = (await s.exec(select(Person).where(Person.telegram_id == 4202))).one()
+    assert len(consents) == 1 and person.onboarding_step is None and person.name == "Dewi"
+
+
+async def test_a_second_invite_asks_first_and_the_inviter_is_told(world: World):
+    koordinator = world.sim.user(4301, first_name="Koor")
+    await world.register(koordinator, Role.KOORDINATOR, bkm="BKM Sukamaju")
+    await koordinator.send("/undang")
+    await koordinator.press(await koordinator.reply(), "Undang Anggota BKM")
+    await koordinator.wait_idle()
+    link = koordinator.inbox[-1].plain
+    token = link.split("?start=")[1].split()[0]
+    koordinator.clear()
+
+    # Someone already registered (a warga of the same BKM) opens the member invite.
+    warga = world.sim.user(4302, first_name="Wati")
+    await world.register(warga, Role.WARGA, bkm="BKM Sukamaju")
+    await warga.send(f"/start {token}")
+    question = await warga.reply()
+    assert "akan menjadi juga" in question.plain and "Anggota BKM" in question.plain
+    assert "Lanjutkan?" in question.plain
+    assert await _grant_roles(world, 4302) == {"warga"}  # nothing changed before the answer
+
+    await warga.press(question, "Tidak")
+    await warga.wait_idle()
+    assert "tidak diubah" in warga.inbox[-1].plain
+    assert await _grant_roles(world, 4302) == {"warga"}
+
+    await warga.send(f"/start {token}")
+    await warga.press(await warga.reply(), "Ya, lanjutkan")
+    await warga.wait_idle()
+    assert await _grant_roles(world, 4302) == {"warga", "anggota"}
+    told = await koordinator.reply()
+    assert "Wati sudah bergabung sebagai Anggota BKM (BKM Sukamaju)" in told.plain
+
+    # The same link again: nothing to ask, nothing to tell.
+    warga.clear()
+    await warga.send(f"/start {token}")
+    assert "sudah terdaftar sebagai" in (await warga.reply()).plain
+    await koordinator.wait_idle()
+    assert len([m for m in koordinator.inbox if "sudah bergabung" in m.plain]) == 1
+
+
+async def test_a_new_member_joining_by_a_persons_invite_tells_the_inviter(world: World):
+    koordinator = world.sim.user(4311, first_name="Koor")
+    await world.register(koordinator, Role.KOORDINATOR, bkm="BKM Sukamaju", locale="en")
+    await koordinator.send("/invite")
+    await koordinator.press(await koordinator.reply(), "Invite BKM member")
+    await koordinator.wait_idle()
+    token = koordinator.inbox[-1].plain.split("?start=")[1].split()[0]
+    koordinator.clear()
+    newcomer = world.sim.user(4312, first_name="Dewi")
+    await newcomer.send(f"/start {token}")
+    await newcomer.press(await newcomer.reply(), "Saya setuju")
+    await newcomer.press(await newcomer.reply(), "Ubah nama")
+    await newcomer.reply()
+    await newcomer.send("Bu Dewi")
+    await newcomer.press(await newcomer.reply(), "Bahasa Indonesia")
+    await newcomer.reply()
+    told = await koordinator.reply()
+    assert "Bu Dewi" in told.plain  # the name chosen, told once onboarding ends
+
+
+async def _grant_roles(world: World, telegram_id: int) -> set[str]:
+    async with world.db.transaction() as s:
+        person = (await s.exec(select(Person).where(Person.telegram_id == telegram_id))).one()
+        grants = (await s.exec(select(RoleGrant).where(RoleGrant.person_id == person.id))).all()
+    return {g.role for g in grants}

@@ -268,10 +268,11 @@ async def test_code_in_free_text_shows_fields_and_timeline_without_names(world: 
     assert "Status: Perlu perbaikan" in text
     assert "BKM Sukamaju, Kelurahan Sukamaju, Bandung" in text
     assert "Jenis Tridaya: Lingkungan (prasarana) · Jalan lingkungan" in text
-    assert "Lokasi: RW 005, RT 002 (titik peta tersimpan)" in text
-    assert "Penerima manfaat: 120 KK, di antaranya 45 KK miskin; 210 perempuan" in text
+    assert "Lokasi: RW 05, RT 02 (titik peta tersimpan)" in text
+    assert "Penerima manfaat: 120 KK (45 KK miskin), 400 jiwa (210 perempuan)" in text
+    assert "Volume: 200 m × 1,5 m" in text and "Status lahan: Milik negara" in text
     assert "Anggaran total: Rp15.000.000" in text
-    assert "• BLM PAKET: Rp10.000.000" in text and "• Swadaya tenaga: 30 HOK" in text
+    assert "• BLM PAKET: Rp10.000.000" in text and "• Swadaya tunai: Rp1.000.000" in text
     assert "• Dinas PUPR Kota Bandung: belum menjawab" in text
     assert "KSM pelaksana: KSM Maju Bersama" in text
     # The timeline: every change, when (the reader's zone), who (role and organisation), note.
@@ -354,21 +355,19 @@ async def test_koordinator_withdraws_with_confirmation_and_reason(world: World):
     assert "Mohon tulis catatannya sebagai teks, atau pilih Lewati." in (await koor.reply()).plain
     await koor.send("Dana sudah didapat dari CSR")
     done = await koor.reply()
-    assert f"Usulan {code}" in done.plain and "sekarang berstatus Dibatalkan" in done.plain
+    assert f"Usulan {code}" in done.plain and "sekarang berstatus Ditarik" in done.plain
     assert "Tarik usulan" not in " ".join(done.button_labels())
 
     told = (await notification(faskel)).plain
     assert f"Usulan {code}" in told and "ditarik oleh BKM" in told
     assert "Alasan: Dana sudah didapat dari CSR" in told
     author = (await notification(anggota)).plain
-    assert "sekarang: Dibatalkan" in author and "Alasan: Dana sudah didapat dari CSR" in author
+    assert "sekarang: Ditarik" in author and "Alasan: Dana sudah didapat dari CSR" in author
     await anggota.wait_idle()
     assert anggota.unread == []  # told once
 
     view = await show(koor, f"/status {code}")
-    assert (
-        "Status: Dibatalkan" in view.plain and "Alasan: Dana sudah didapat dari CSR" in view.plain
-    )
+    assert "Status: Ditarik" in view.plain and "Alasan: Dana sudah didapat dari CSR" in view.plain
     assert view.buttons == []
 
 

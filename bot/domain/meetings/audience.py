@@ -29,7 +29,9 @@ from storage.meeting_models import Meeting
 from storage.models import Bkm, Kota, Mitra, Person, Role, RoleGrant
 
 # Roles that can be invited as a whole within a kota (mitra: the MITRA audience).
-ROLE_AUDIENCES = (Role.KOORDINATOR, Role.ANGGOTA, Role.FASILITATOR, Role.WARGA)
+ROLE_AUDIENCES = (Role.KOORDINATOR, Role.ANGGOTA, Role.FASILITATOR, Role.PANITIA, Role.WARGA)
+# Roles granted for a whole kota (the others belong to a BKM of it).
+KOTA_ROLES = (Role.FASILITATOR, Role.PANITIA)
 BKM_ROLES = (Role.KOORDINATOR, Role.ANGGOTA, Role.WARGA)
 EMPTY = N_("Belum ada orang terdaftar pada pilihan peserta ini. Mohon pilih peserta lain.")
 
@@ -115,7 +117,9 @@ async def options(session: AsyncSession, actor: Actor, meeting: Meeting) -> list
     """What `actor` may invite to `meeting`: BKMs first, then the kota-wide audiences."""
     kota = await session.get_one(Kota, meeting.kota_id)
     everything = actor.is_admin or meeting.kota_id in actor.kota_ids(Role.FASILITATOR)
-    stmt = select(Bkm).where(Bkm.kota_id == kota.id).order_by(col(Bkm.name))
+    # A retired BKM keeps its history but takes part in nothing new.
+    stmt = select(Bkm).where(Bkm.kota_id == kota.id, col(Bkm.retired_at).is_(None))
+    stmt = stmt.order_by(col(Bkm.name))
     bkms = (await session.exec(stmt)).all()
     found = [
         await describe(session, Audience(AudienceKind.BKM, bkm_id=b.id))
@@ -166,8 +170,8 @@ def _grant_filter(meeting: Meeting, audience: Audience) -> ColumnElement[bool]:
         kota_mitra = select(Mitra.id).where(Mitra.kota_id == meeting.kota_id)
         return (grant_role == Role.MITRA.value) & col(RoleGrant.mitra_id).in_(kota_mitra)
     assert audience.role is not None
-    if audience.role == Role.FASILITATOR:
-        return (grant_role == Role.FASILITATOR.value) & (RoleGrant.kota_id == meeting.kota_id)
+    if audience.role in KOTA_ROLES:
+        return (grant_role == audience.role.value) & (RoleGrant.kota_id == meeting.kota_id)
     return (grant_role == audience.role.value) & col(RoleGrant.bkm_id).in_(kota_bkms)
 
 

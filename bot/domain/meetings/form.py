@@ -71,7 +71,7 @@ class Position:
 class StaleStep(InvalidTransition):
     """An answer for a question the form has moved past (an old button); re-ask `position`."""
 
-    default_message = N_("Pertanyaan itu sudah lewat. Silakan jawab pertanyaan yang terakhir.")
+    default_message = N_("Pertanyaan itu sudah dijawab. Silakan lanjut di pertanyaan paling bawah.")
 
     def __init__(self, position: Position) -> None:
         super().__init__()
@@ -126,7 +126,9 @@ async def start_or_resume(
 async def load_draft(session: AsyncSession, actor: Actor, meeting_id: int) -> Meeting:
     """The organiser's own draft; read `position(it)` to know what to ask."""
     meeting = await session.get(Meeting, meeting_id)
-    if meeting is None or meeting.organiser_id != actor.person_id:
+    if meeting is None or not permissions.holds(
+        actor, permissions.Act.MEETING_DRAFT, kota_id=meeting.kota_id, owner_id=meeting.organiser_id
+    ):
         raise NotFound(access.NOT_FOUND)
     if meeting.status != MeetingStatus.DRAFT.value:
         raise InvalidTransition(N_("Rapat ini sudah dijadwalkan. Silakan buka dari /rapat."))

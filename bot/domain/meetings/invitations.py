@@ -14,6 +14,7 @@ from bot.domain.meetings import callbacks, ics
 from bot.domain.meetings.dates import format_when
 from bot.domain.meetings.durations import format_duration
 from bot.domain.meetings.kinds import kind_label, rsvp_label
+from bot.domain.text_fit import cut
 from bot.i18n import Html, Translator
 from bot.ui import Button, Keyboard, keyboard
 from storage.meeting_models import Meeting, Rsvp
@@ -89,7 +90,8 @@ def invitation_text(tr: Translator, info: MeetingInfo) -> str:
     """The invitation: every detail and a request to answer with the buttons."""
     lines = [tr._("📅 <b>Undangan rapat</b>"), *details(tr, info), ""]
     lines.append(tr._("Mohon konfirmasi kehadiran Bapak/Ibu dengan tombol di bawah. Terima kasih."))
-    return "\n".join(lines)
+    # An agenda of 1,500 emoji is 3,000 UTF-16 units: sent from the outbox, not through a reply.
+    return cut("\n".join(lines))
 
 
 def reminder_text(tr: Translator, info: MeetingInfo, *, late: bool, rsvp: str | None) -> str:

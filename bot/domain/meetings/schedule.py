@@ -23,12 +23,13 @@ from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, InvalidTransition
 from bot.domain.meetings import access, audience, dates, durations, form, notify, reminders
 from bot.domain.meetings.steps import SUMMARY
+from bot.domain.plain_text import refuse_nik
 from bot.domain.quiet_hours import QuietHours
 from bot.i18n import N_
 from storage.meeting_models import Meeting, MeetingInvitee, MeetingStatus
 
 NOT_COMPLETE = N_("Mohon lengkapi semua pertanyaan dulu, lalu periksa ringkasannya.")
-REASON_TOO_LONG = N_("Alasan paling banyak {max} karakter.")
+REASON_TOO_LONG = N_("Alasan paling banyak {max} huruf.")
 REASON_MAX = 500
 
 
@@ -131,6 +132,7 @@ async def cancel(
     note = " ".join((reason or "").split()) or None
     if note is not None and len(note) > REASON_MAX:
         raise InvalidInput(REASON_TOO_LONG, max=REASON_MAX)
+    refuse_nik(note)
     meeting.status, meeting.cancelled_at = MeetingStatus.CANCELLED.value, clock.now()
     meeting.cancel_reason, meeting.updated_at = note, clock.now()
     session.add(meeting)

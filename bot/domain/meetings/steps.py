@@ -16,6 +16,7 @@ from enum import StrEnum
 from bot.domain.errors import InvalidInput
 from bot.domain.meetings import dates, durations
 from bot.domain.meetings.kinds import KIND_CODES, KINDS, Choice
+from bot.domain.plain_text import refuse_nik, visible
 from bot.i18n import N_
 from storage.meeting_models import Meeting
 
@@ -62,8 +63,10 @@ def _text(value: object, *, minimum: int, maximum: int, one_line: bool, what: st
     raw = str(value or "").strip()
     lines = [" ".join(line.split()) for line in raw.splitlines()]
     text = " ".join(raw.split()) if one_line else "\n".join(lines).strip()
-    if not minimum <= len(text) <= maximum:
+    # Zero-width and blank-looking characters count for nothing: a title must show something.
+    if not minimum <= len(text) <= maximum or len(visible(text)) < min(minimum, 3):
         raise InvalidInput(what, min=minimum, max=maximum)
+    refuse_nik(text)
     return text
 
 
@@ -75,7 +78,7 @@ def _kind(value: object, ctx: StepContext) -> str:
 
 def _title(value: object, ctx: StepContext) -> str:
     return _text(value, minimum=5, maximum=100, one_line=True,
-                 what=N_("Judul rapat harus {min} sampai {max} karakter."))  # fmt: skip
+                 what=N_("Judul rapat harus {min} sampai {max} huruf."))  # fmt: skip
 
 
 def _when(value: object, ctx: StepContext) -> datetime:
@@ -88,7 +91,7 @@ def _duration(value: object, ctx: StepContext) -> int:
 
 def _place(value: object, ctx: StepContext) -> str:
     return _text(value, minimum=3, maximum=300, one_line=False,
-                 what=N_("Tempat rapat harus {min} sampai {max} karakter."))  # fmt: skip
+                 what=N_("Tempat rapat harus {min} sampai {max} huruf."))  # fmt: skip
 
 
 def _pin(value: object, ctx: StepContext) -> tuple[float, float]:
@@ -103,7 +106,7 @@ def _pin(value: object, ctx: StepContext) -> tuple[float, float]:
 
 def _agenda(value: object, ctx: StepContext) -> str:
     return _text(value, minimum=3, maximum=1500, one_line=False,
-                 what=N_("Agenda rapat harus {min} sampai {max} karakter."))  # fmt: skip
+                 what=N_("Agenda rapat harus {min} sampai {max} huruf."))  # fmt: skip
 
 
 def _reminders(value: object, ctx: StepContext) -> list[int]:
@@ -114,7 +117,8 @@ STEPS: tuple[Step, ...] = (
     Step("jenis", StepKind.CHOICE, N_("Rapat apa yang akan Bapak/Ibu adakan?"),
          N_("Jenis rapat"), choices=KINDS, validate=_kind),
     Step("judul", StepKind.TEXT, N_("Apa judul rapatnya? Mohon tulis singkat, paling banyak "
-         "100 karakter."), N_("Judul"), validate=_title),
+         "100 huruf, misalnya “Rapat BKM membahas usulan drainase RW 05”."), N_("Judul"),
+         validate=_title),
     Step("waktu", StepKind.WHEN, N_("Kapan rapat dimulai? Silakan tulis tanggal dan jamnya, "
          "misalnya “15/12 09.00”, “besok 14.00” atau “Senin depan 10:00”, atau pilih tombol."),
          N_("Waktu"), validate=_when),

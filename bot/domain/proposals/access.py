@@ -12,7 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidTransition, NotAllowed, NotFound
-from bot.domain.proposals.lifecycle import EDITABLE, ProposalStatus, is_koordinator_of
+from bot.domain.permissions import TABLE, Act, Scope, holds
+from bot.domain.proposals.lifecycle import EDITABLE, ProposalStatus
 from bot.i18n import N_
 from storage.models import Kota, Proposal, ProposalEvent, ProposalPartner, Role
 
@@ -90,8 +91,10 @@ def is_member_of(actor: Actor, proposal: Proposal) -> bool:
 
 def may_edit(actor: Actor, proposal: Proposal) -> bool:
     """The author (still a member of the BKM), a koordinator of the BKM, or an admin."""
-    own = proposal.author_id is not None and proposal.author_id == actor.person_id
-    return (own and is_member_of(actor, proposal)) or is_koordinator_of(actor, proposal)
+    return holds(
+        actor, Act.PROPOSAL_EDIT, bkm_id=proposal.bkm_id, kota_id=proposal.kota_id,
+        owner_id=proposal.author_id,
+    )  # fmt: skip
 
 
 async def load_editable(
@@ -112,25 +115,46 @@ async def load_editable(
 
 
 def visibility_filter(actor: Actor) -> ColumnElement[bool]:
-    """A WHERE clause: the proposals `actor` may see (drafts only by their author and BKM)."""
+    """A WHERE clause: the proposals `actor` may see, as the permission table's two rows say.
+
+    PROPOSAL_SEE covers submitted proposals, PROPOSAL_SEE_DRAFT drafts; each grant adds the
+    clause its scope stands for. Ids are gathered per scope so that each is one IN list.
+    """
     draft = col(Proposal.status) == ProposalStatus.DRAFT.value
     clauses: list[ColumnElement[bool]] = []
-    koordinator_bkms = actor.bkm_ids(Role.KOORDINATOR)
-    member_bkms = actor.bkm_ids(Role.ANGGOTA, Role.KOORDINATOR)
-    if actor.person_id is not None and member_bkms:
-        own = col(Proposal.author_id) == actor.person_id
-        clauses.append(and_(own, col(Proposal.bkm_id).in_(member_bkms)))
-    if koordinator_bkms:
-        clauses.append(col(Proposal.bkm_id).in_(koordinator_bkms))
-    if member_bkms:
-        clauses.append(and_(~draft, col(Proposal.bkm_id).in_(member_bkms)))
-    if actor.is_admin:
-        clauses.append(~draft)
-    elif kotas := actor.kota_ids(Role.FASILITATOR):
-        clauses.append(and_(~draft, col(Proposal.kota_id).in_(kotas)))
-    if mitras := actor.mitra_ids():
-        clauses.append(_channelled_to(mitras))
+    for act, status in ((Act.PROPOSAL_SEE, ~draft), (Act.PROPOSAL_SEE_DRAFT, draft)):
+        scopes = TABLE[act].scopes
+        ids: dict[Scope, set[int]] = {}
+        for g in actor.grants:
+            scope = scopes.get(g.role)
+            key = g.mitra_id if scope == Scope.MITRA else g.bkm_id
+            if scope in (Scope.KOTA, Scope.KOTA_REVIEWED):
+                key = g.kota_id
+            if scope == Scope.ANY:
+                clauses.append(status)
+            elif scope is not None and key is not None:
+                ids.setdefault(scope, set()).add(key)
+        clauses.extend(_scope_clause(actor, scope, found, status) for scope, found in ids.items())
     return or_(*clauses) if clauses else false()
+
+
+def _scope_clause(
+    actor: Actor, scope: Scope, ids: set[int], status: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    """The proposals (in `status`) that one scope of the table covers for these ids."""
+    if scope == Scope.KOTA:
+        return and_(status, col(Proposal.kota_id).in_(ids))
+    if scope == Scope.KOTA_REVIEWED:
+        # The committee sees what reached it: verified proposals of its kota, and after.
+        return and_(col(Proposal.kota_id).in_(ids), _reached_review())
+    if scope == Scope.MITRA:
+        return _channelled_to(ids)
+    in_bkm = and_(status, col(Proposal.bkm_id).in_(ids))
+    if scope == Scope.AUTHOR_BKM:
+        if actor.person_id is None:
+            return false()
+        return and_(in_bkm, col(Proposal.author_id) == actor.person_id)
+    return in_bkm
 
 
 def _channelled_to(mitra_ids: set[int]) -> ColumnElement[bool]:
@@ -142,7 +166,12 @@ def _channelled_to(mitra_ids: set[int]) -> ColumnElement[bool]:
     partner = col(Proposal.id).in_(
         select(ProposalPartner.proposal_id).where(col(ProposalPartner.mitra_id).in_(mitra_ids))
     )
-    reviewed = (
+    return and_(partner, _reached_review())
+
+
+def _reached_review() -> ColumnElement[bool]:
+    """The proposal passed the completeness check once (it went under review)."""
+    return (
         select(ProposalEvent.id)
         .where(
             col(ProposalEvent.proposal_id) == col(Proposal.id),
@@ -150,7 +179,6 @@ def _channelled_to(mitra_ids: set[int]) -> ColumnElement[bool]:
         )
         .exists()
     )
-    return and_(partner, reviewed)
 
 
 async def can_see(session: AsyncSession, actor: Actor, proposal: Proposal) -> bool:

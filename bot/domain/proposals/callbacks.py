@@ -5,7 +5,9 @@
     p:files:{code}          send its attachments         p:files:PKT-2026-0042
     p:list:{page}           /status list, page n         p:list:2
     p:queue:{page}          review / mitra queue page    p:queue:1
-    p:do:{action}:{id}      a life-cycle action          p:do:approve:17
+    p:do:{action}:{id}      a life-cycle action          p:do:check:17
+    pd:{verb}:{id}[:{arg}]  recording the committee's    pd:go:17, pd:out:17:approve,
+                            decision, step by step       pd:mt:17:5 (a meeting), pd:ok:17
     f:{id}:ans:{step}:{code} answer a choice step        f:17:ans:jenis:lingkungan
     f:{id}:sel:{mitra}:{0|1} (un)select a partner        f:17:sel:4:1
     f:{id}:skip:{step}      Lewati                       f:17:skip:lokasi
@@ -52,6 +54,11 @@ def page(kind: str, number: int) -> str:
 def action(name: str, proposal_id: int) -> str:
     """A life-cycle action (`lifecycle.Action` value) on one proposal."""
     return _checked(f"p:do:{name}:{proposal_id}")
+
+
+def decide(verb: str, proposal_id: int, *extra: object) -> str:
+    """A step of recording the committee's decision: go, out, mt, today, blm, skip, ok, edit, x."""
+    return _checked(":".join(["pd", verb, str(proposal_id), *map(str, extra)]))
 
 
 def form(proposal_id: int, verb: str, step: str, *extra: object) -> str:

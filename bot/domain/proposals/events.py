@@ -11,6 +11,7 @@ from bot.domain import audit
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, InvalidTransition
+from bot.domain.plain_text import refuse_nik
 from bot.domain.proposals import notify
 from bot.domain.proposals.lifecycle import (
     TRANSITIONS,
@@ -76,14 +77,35 @@ async def last_change(session: AsyncSession, proposal_id: int) -> ProposalEvent 
     return (await session.exec(stmt)).first()
 
 
-def clean_note(note: str | None, *, required: bool) -> str | None:
-    """A note or reason: trimmed, at most 1000 characters, present when required."""
+# A required note or reason is read by the BKM and must tell them something: "ok" or "x" went
+# straight to a BKM once. A few words (and letters, so "a b c" does not pass) are asked for.
+NOTE_MIN_WORDS = 3
+NOTE_MIN_LETTERS = 10
+NOTE_TOO_SHORT = N_(
+    "Mohon tulis sedikit lebih lengkap, paling sedikit {words} kata, supaya BKM tahu apa yang "
+    "dimaksud. Misalnya: “Mohon lengkapi RAB dan foto lokasi.”"
+)
+
+
+def clean_note(note: str | None, *, required: bool, most: int = NOTE_MAX) -> str | None:
+    """A note or reason: trimmed, at most `most` characters (the column's size); when
+    required, a few words."""
     text = "\n".join(" ".join(line.split()) for line in (note or "").splitlines()).strip()
     if required and not text:
         raise InvalidInput(N_("Mohon tuliskan catatan atau alasannya."))
-    if len(text) > NOTE_MAX:
-        raise InvalidInput(N_("Catatan paling banyak {max} karakter."), max=NOTE_MAX)
+    if required and not is_substantive(text):
+        raise InvalidInput(NOTE_TOO_SHORT, words=NOTE_MIN_WORDS)
+    if len(text) > most:
+        raise InvalidInput(N_("Catatan paling banyak {max} huruf."), max=most)
+    refuse_nik(text)  # notes and reasons reach the BKM and the timeline: never a NIK
     return text or None
+
+
+def is_substantive(text: str) -> bool:
+    """At least a few words and letters: enough for the BKM to know what is meant."""
+    words = [w for w in text.split() if any(c.isalnum() for c in w)]
+    letters = sum(c.isalnum() for c in text)
+    return len(words) >= NOTE_MIN_WORDS and letters >= NOTE_MIN_LETTERS
 
 
 async def is_repeat(

@@ -31,19 +31,20 @@ from bot.domain import audit
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
-from bot.domain.proposals import access, form_store
+from bot.domain.proposals import access, form_notify, form_store
+from bot.domain.proposals.eligible import ensure_eligible
 from bot.domain.proposals.events import add_event
 from bot.domain.proposals.lifecycle import ProposalStatus
 from bot.domain.proposals.steps import (
     EDIT_PREFIX,
     READY,
-    STEP_NAMES,
     STEPS,
     STEPS_BY_NAME,
     SUMMARY,
     Step,
     StepContext,
     StepKind,
+    applicable,
 )
 from bot.domain.proposals.steps import step as find_step
 from bot.i18n import N_
@@ -78,7 +79,7 @@ class Position:
 class StaleStep(InvalidTransition):
     """An answer for a question the form has moved past (an old button); re-ask `position`."""
 
-    default_message = N_("Pertanyaan itu sudah lewat. Silakan jawab pertanyaan yang terakhir.")
+    default_message = N_("Pertanyaan itu sudah dijawab. Silakan lanjut di pertanyaan paling bawah.")
 
     def __init__(self, position: Position) -> None:
         super().__init__()
@@ -101,7 +102,7 @@ async def load_form(session: AsyncSession, actor: Actor, proposal_id: int) -> Pr
 
 async def _context(session: AsyncSession, clock: Clock, proposal: Proposal) -> StepContext:
     kota = await access.kota_of(session, proposal)
-    return StepContext(proposal=proposal, today=access.today_in(kota, clock))
+    return StepContext(proposal=proposal, today=access.today_in(kota, clock), kota_kind=kota.kind)
 
 
 async def start_or_resume_draft(
@@ -118,6 +119,8 @@ async def start_or_resume_draft(
     bkm = await session.get(Bkm, bkm_id)
     if bkm is None:
         raise NotFound()
+    # Before the first question: a BKM that may not take part learns it now, not at the end.
+    await ensure_eligible(session, clock, bkm)
     existing = (
         await session.exec(
             select(Proposal)
@@ -168,6 +171,7 @@ async def answer_step(
     await form_store.store(session, proposal, the_step, value, ctx)
     _advance(session, clock, proposal, the_step, where, lists)
     audit.record(session, clock, actor, "proposal.answer", "proposal", proposal.id, step=step)
+    await form_notify.edited_by_other(session, clock, actor, proposal, the_step)
     return proposal
 
 
@@ -182,8 +186,8 @@ async def skip_step(
     if not where.step.optional:
         raise InvalidInput(N_("Bagian ini wajib diisi, jadi tidak dapat dilewati."))
     lists = await form_store.filled_lists(session, proposal_id)  # before the row changes
-    if where.step.kind in (StepKind.MONEY, StepKind.COUNT) and getattr(proposal, step) is None:
-        setattr(proposal, step, 0)
+    if where.step.kind == StepKind.COUNT and getattr(proposal, step) is None:
+        setattr(proposal, step, 0)  # HOK left empty: none given, and the question is done
     _advance(session, clock, proposal, where.step, where, lists)
     audit.record(session, clock, actor, "proposal.skip", "proposal", proposal.id, step=step)
     return proposal
@@ -197,19 +201,22 @@ def _advance(
     where: Position,
     lists: set[str],
 ) -> None:
-    """Next: the summary after an edit, else the next step still without an answer.
+    """Next: the next step that applies and still has no answer, else the summary.
 
-    `lists` (form_store.filled_lists) is read before the answer is stored: reading it after
-    would flush the half-changed row first, one UPDATE for the answer and one for the step.
-    Storing `done` changes no list but its own, and `done` is never the next step.
+    After an edit from the summary, only a question the edit made necessary is asked (a new
+    jenis needs its komponen, a newly ticked source its amount), still as an edit; then the
+    summary. `lists` (form_store.filled_lists) is read before the answer is stored: reading it
+    after would flush the half-changed row first, one UPDATE for the answer and one for the
+    step. Storing `done` changes no list but its own, and `done` is never the next step.
     """
-    answered = form_store.answered_fields(proposal) | lists
-    if done.name == "jenis" and "komponen" not in answered:
-        proposal.step = (EDIT_PREFIX if where.editing else "") + "komponen"
-    elif where.editing:
-        proposal.step = SUMMARY
+    answered = form_store.answered_fields(proposal) | lists | {done.name}
+    if where.editing:
+        needed = (s.name for s in applicable(proposal) if not s.optional and s.name not in answered)
+        following = next(needed, None)
+        proposal.step = EDIT_PREFIX + following if following else SUMMARY
     else:
-        later = STEP_NAMES[STEP_NAMES.index(done.name) + 1 :]
+        later = [s.name for s in applicable(proposal)]
+        later = later[later.index(done.name) + 1 :] if done.name in later else later
         proposal.step = next((name for name in later if name not in answered), SUMMARY)
     _touch(session, clock, proposal)
 
@@ -227,12 +234,13 @@ async def go_back(
     where = position(proposal)
     if where.name != step:
         return proposal  # a second tap: already moved
+    asked = [s.name for s in applicable(proposal)]
     if where.editing:
         proposal.step = SUMMARY
     elif where.step is None:
-        proposal.step = STEPS[-1].name
-    elif (index := STEP_NAMES.index(where.step.name)) > 0:
-        proposal.step = STEP_NAMES[index - 1]
+        proposal.step = asked[-1]
+    elif where.step.name in asked and (index := asked.index(where.step.name)) > 0:
+        proposal.step = asked[index - 1]
     _touch(session, clock, proposal)
     return proposal
 

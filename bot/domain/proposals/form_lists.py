@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePath
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,13 +14,12 @@ from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput
 from bot.domain.proposals import access, form_store
 from bot.domain.proposals.form import StaleStep, position
+from bot.domain.proposals.steps import SOURCES_BY_CODE, chosen_sources
+from bot.domain.proposals.validators import check_file
 from bot.i18n import N_
 from storage.models import MitraKind, Proposal, ProposalAttachment
 
 MAX_ATTACHMENTS = 10
-_DOCUMENT_TYPES = ("application/pdf", "image/")
-_DOCUMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
-PHOTO_OR_PDF = N_("Mohon kirim foto atau berkas PDF.")
 
 
 @dataclass(frozen=True)
@@ -82,6 +80,38 @@ async def select_mitra(
     return proposal
 
 
+async def tick_source(
+    session: AsyncSession,
+    clock: Clock,
+    actor: Actor,
+    proposal_id: int,
+    *,
+    code: str,
+    selected: bool,
+) -> Proposal:
+    """(Un)tick one funding source at the "sumber_dana" step; its amount is asked after Selesai.
+
+    The wanted state is part of the button, so a double tap changes nothing.
+    """
+    proposal = await access.load_editable(session, actor, proposal_id)
+    where = position(proposal)
+    if where.step is None or where.step.name != "sumber_dana":
+        raise StaleStep(where)
+    if code not in SOURCES_BY_CODE:
+        raise InvalidInput(N_("Mohon pilih sumber dana dengan tombol yang tersedia."))
+    current = set(chosen_sources(proposal))
+    wanted = current | {code} if selected else current - {code}
+    if wanted != current:
+        form_store.set_sources(proposal, wanted)
+        proposal.updated_at = clock.now()
+        session.add(proposal)
+        audit.record(
+            session, clock, actor, "proposal.source", "proposal", proposal.id,
+            source=code, selected=selected,
+        )  # fmt: skip
+    return proposal
+
+
 async def add_attachment(
     session: AsyncSession,
     clock: Clock,
@@ -96,7 +126,7 @@ async def add_attachment(
     """Keep a photo or a PDF (by Telegram file id); returns how many the proposal now has."""
     proposal = await access.load_editable(session, actor, proposal_id)
     assert proposal.id is not None
-    _check_file(kind, file_name, mime_type)
+    check_file(kind, file_name, mime_type)
     stmt = select(ProposalAttachment).where(ProposalAttachment.proposal_id == proposal.id)
     existing = list((await session.exec(stmt)).all())
     if any(a.file_id == file_id for a in existing):
@@ -111,18 +141,6 @@ async def add_attachment(
     )  # fmt: skip
     audit.record(session, clock, actor, "proposal.attach", "proposal", proposal.id, kind=kind)
     return len(existing) + 1
-
-
-def _check_file(kind: str, file_name: str | None, mime_type: str | None) -> None:
-    if kind == "photo":
-        return
-    if kind != "document":
-        raise InvalidInput(PHOTO_OR_PDF)
-    if mime_type is not None:
-        if not mime_type.lower().startswith(_DOCUMENT_TYPES):
-            raise InvalidInput(PHOTO_OR_PDF)
-    elif file_name is not None and PurePath(file_name).suffix.lower() not in _DOCUMENT_SUFFIXES:
-        raise InvalidInput(PHOTO_OR_PDF)
 
 
 async def remove_attachment(

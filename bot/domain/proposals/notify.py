@@ -6,16 +6,25 @@ chat answers them directly.
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import outbox
-from bot.domain.actors import Actor, fasilitators, koordinators, people_with_grant, timezone_of
+from bot.domain.actors import (
+    Actor,
+    committee,
+    fasilitators,
+    koordinators,
+    people_with_grant,
+    timezone_of,
+)
 from bot.domain.clock import Clock
 from bot.domain.proposals import callbacks
-from bot.domain.proposals.lifecycle import ProposalStatus, status_label
+from bot.domain.proposals import committee as decisions
+from bot.domain.proposals.lifecycle import DECISIONS, ProposalStatus, status_label
 from bot.i18n import N_, Translator
 from bot.ui import Button, keyboard
+from storage.committee_models import CommitteeDecision
 from storage.models import (
     Bkm,
     Kota,
@@ -64,7 +73,12 @@ def _view_button(tr: Translator, code: str | None) -> tuple[tuple[Button, ...], 
     return keyboard(Button(tr._("Lihat usulan"), data=callbacks.view(code or "")))
 
 
-def _status_text(tr: Translator, proposal: Proposal, event: ProposalEvent) -> str:
+def _status_text(
+    tr: Translator,
+    proposal: Proposal,
+    event: ProposalEvent,
+    decided: tuple[CommitteeDecision, Kota] | None = None,
+) -> str:
     lines: list[str] = [
         tr._(
             "Status usulan {code} “{judul}” sekarang: <b>{status}</b>.",
@@ -81,6 +95,8 @@ def _status_text(tr: Translator, proposal: Proposal, event: ProposalEvent) -> st
         lines.append(tr._("Alasan: {note}", note=event.note))
     elif event.note:
         lines.append(tr._("Catatan: {note}", note=event.note))
+    if decided is not None:
+        lines.append(decisions.decided_line(tr, *decided))
     if hint := _HINTS.get(S(event.to_status)):
         lines.append(tr._(hint))
     return "\n".join(lines)
@@ -101,18 +117,114 @@ def _amount_line(tr: Translator, proposal: Proposal, event: ProposalEvent) -> st
 async def status_changed(
     session: AsyncSession, clock: Clock, actor: Actor, proposal: Proposal, event: ProposalEvent
 ) -> None:
-    """Tell the author and the koordinators; the fasilitators and mitra when it concerns them."""
+    """Tell the author and the koordinators; the fasilitators and mitra when it concerns them.
+
+    A committee decision is told to everyone concerned — the BKM, the fasilitators, the
+    committee and every partner the proposal is channelled to — each naming the committee.
+    """
     kota = await session.get_one(Kota, proposal.kota_id)
-    for person in await _bkm_people(session, actor, proposal):
+    decided = await _decision_of(session, proposal, event, kota)
+    bkm_people = await _bkm_people(session, actor, proposal)
+    for person in bkm_people:
         tr = await _translator(session, person, kota)
         outbox.enqueue(
             session, clock, person, kind="proposal.status",
-            text=_status_text(tr, proposal, event), buttons=_view_button(tr, proposal.code),
+            text=_status_text(tr, proposal, event, decided),
+            buttons=_view_button(tr, proposal.code),
         )  # fmt: skip
     if event.to_status in (S.SUBMITTED, S.WITHDRAWN):
         await _tell_fasilitators(session, clock, actor, proposal, event, kota)
     if event.to_status == S.IN_REVIEW:
         await _tell_mitra(session, clock, actor, proposal, kota)
+        await _tell_committee(session, clock, actor, proposal, kota)
+    if decided is not None:
+        told = {p.id for p in bkm_people}
+        await _tell_decision(session, clock, actor, proposal, event, decided, told)
+
+
+async def _decision_of(
+    session: AsyncSession, proposal: Proposal, event: ProposalEvent, kota: Kota
+) -> tuple[CommitteeDecision, Kota] | None:
+    """The committee decision this status change records, if it is one."""
+    if event.to_status not in DECISIONS or event.from_status == event.to_status:
+        return None
+    assert proposal.id is not None
+    decision = await decisions.latest(session, proposal.id)
+    return (decision, kota) if decision is not None else None
+
+
+async def _partner_people(session: AsyncSession, proposal: Proposal) -> list[tuple[Person, Mitra]]:
+    """The contact people of every mitra the proposal is channelled to, with their mitra."""
+    stmt = (
+        select(Person, Mitra)
+        .join(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+        .join(ProposalPartner, col(ProposalPartner.mitra_id) == col(RoleGrant.mitra_id))
+        .join(Mitra, col(Mitra.id) == col(ProposalPartner.mitra_id))
+        .where(ProposalPartner.proposal_id == proposal.id, RoleGrant.role == Role.MITRA.value)
+        .order_by(col(ProposalPartner.id), col(Person.id))
+    )
+    return [(person, mitra) for person, mitra in (await session.exec(stmt)).all()]
+
+
+async def _tell_decision(
+    session: AsyncSession,
+    clock: Clock,
+    actor: Actor,
+    proposal: Proposal,
+    event: ProposalEvent,
+    decided: tuple[CommitteeDecision, Kota],
+    told: set[int | None],
+) -> None:
+    """The fasilitators, the committee and the partners hear the committee's decision."""
+    decision, kota = decided
+    bkm = await session.get_one(Bkm, proposal.bkm_id)
+    people = [
+        *await fasilitators(session, proposal.kota_id),
+        *await committee(session, proposal.kota_id),
+        *(person for person, _ in await _partner_people(session, proposal)),
+    ]
+    for person in _unique(people, actor):
+        if person.id in told:
+            continue
+        tr = await _translator(session, person, kota)
+        lines: list[str] = [
+            tr._(
+                "Keputusan {committee} untuk usulan {code} “{judul}” dari {bkm}: <b>{status}</b>.",
+                committee=decisions.committee_name(tr, decision.committee, kota),
+                code=proposal.code or "", judul=proposal.judul or "", bkm=bkm.name,
+                status=tr._(status_label(event.to_status)),
+            )
+        ]  # fmt: skip
+        if event.amount is not None:
+            lines.append(_amount_line(tr, proposal, event))
+        if event.note and event.to_status == S.REJECTED:
+            lines.append(tr._("Alasan: {note}", note=event.note))
+        elif event.note:
+            lines.append(tr._("Catatan: {note}", note=event.note))
+        lines.append(decisions.decided_line(tr, decision, kota))
+        outbox.enqueue(
+            session, clock, person, kind="proposal.decision", text="\n".join(lines),
+            buttons=_view_button(tr, proposal.code),
+        )  # fmt: skip
+
+
+async def _tell_committee(
+    session: AsyncSession, clock: Clock, actor: Actor, proposal: Proposal, kota: Kota
+) -> None:
+    """Verified: the proposal now waits for the committee's decision."""
+    bkm = await session.get_one(Bkm, proposal.bkm_id)
+    for person in _unique(await committee(session, proposal.kota_id), actor):
+        tr = await _translator(session, person, kota)
+        text = tr._(
+            "Usulan {code} “{judul}” dari {bkm} sudah diverifikasi fasilitator dan menunggu "
+            "keputusan rapat {committee}.",
+            code=proposal.code or "", judul=proposal.judul or "", bkm=bkm.name,
+            committee=decisions.committee_name(tr, kota.committee_label, kota),
+        )  # fmt: skip
+        outbox.enqueue(
+            session, clock, person, kind="proposal.committee", text=text,
+            buttons=_view_button(tr, proposal.code),
+        )  # fmt: skip
 
 
 async def _tell_fasilitators(
@@ -171,7 +283,8 @@ async def _tell_mitra(
             tr = await _translator(session, person, kota)
             text = tr._(
                 "Usulan {code} “{judul}” dari {bkm} disalurkan kepada {mitra}. Mohon Bapak/Ibu "
-                "memberi jawaban: dukungan dana, atau penolakan dengan alasannya.",
+                "memberi jawaban: rencana dukungan (dana, barang/jasa, atau anggaran tahun depan), "
+                "atau belum dapat mendukung, dengan alasannya.",
                 code=proposal.code or "", judul=proposal.judul or "", bkm=bkm.name,
                 mitra=mitra.name,
             )  # fmt: skip
@@ -179,35 +292,6 @@ async def _tell_mitra(
                 session, clock, person, kind="proposal.channel", text=text,
                 buttons=_view_button(tr, proposal.code),
             )  # fmt: skip
-
-
-async def partner_answered(
-    session: AsyncSession,
-    clock: Clock,
-    actor: Actor,
-    proposal: Proposal,
-    partner: ProposalPartner,
-    mitra: Mitra,
-) -> None:
-    """Tell the author and the koordinators what one partner answered."""
-    kota = await session.get_one(Kota, proposal.kota_id)
-    for person in await _bkm_people(session, actor, proposal):
-        tr = await _translator(session, person, kota)
-        params = {"code": proposal.code or "", "judul": proposal.judul or "", "mitra": mitra.name}
-        if partner.answer == "pledged":
-            text: str = tr._(
-                "{mitra} menyatakan dukungan sebesar {amount} untuk usulan {code} “{judul}”. "
-                "Terima kasih.",
-                amount=tr.money(partner.pledged_amount or 0),
-                **params,
-            )
-        else:
-            text = tr._("{mitra} belum dapat mendukung usulan {code} “{judul}”.", **params)
-            text += "\n" + tr._("Alasan: {note}", note=partner.note or "")
-        outbox.enqueue(
-            session, clock, person, kind="proposal.partner", text=text,
-            buttons=_view_button(tr, proposal.code),
-        )  # fmt: skip
 
 
 async def draft_ready(

@@ -14,11 +14,13 @@ from bot.domain.actors import Actor
 from bot.domain.errors import NotFound
 from bot.domain.proposals import access
 from bot.domain.proposals.lifecycle import (
+    AWAITING_COMMITTEE,
     AWAITING_FASILITATOR,
     MITRA_MAY_ANSWER,
     ProposalStatus,
 )
 from bot.domain.proposals.views import ProposalSummary, ProposalView, build_view, summary_of
+from bot.i18n import N_
 from storage.models import Bkm, Proposal, ProposalPartner, Role
 
 MAX_PER_PAGE = 20
@@ -127,6 +129,48 @@ async def review_queue(session: AsyncSession, actor: Actor) -> list[ProposalSumm
         return await _queue(session, col(Proposal.id).is_not(None), AWAITING_FASILITATOR)
     kotas = actor.kota_ids(Role.FASILITATOR)
     return await _queue(session, col(Proposal.kota_id).in_(kotas), AWAITING_FASILITATOR)
+
+
+async def committee_queue(session: AsyncSession, actor: Actor) -> list[ProposalSummary]:
+    """What waits for the committee (Panitia Kemitraan) of this person's kota(s): a decision."""
+    kotas = actor.kota_ids(Role.PANITIA, Role.SEKRETARIS)
+    return await _queue(session, col(Proposal.kota_id).in_(kotas), AWAITING_COMMITTEE)
+
+
+S = ProposalStatus
+# A queue is shown grouped by what is needed next, in the life cycle's order (label msgids).
+FASILITATOR_GROUPS: tuple[tuple[str, tuple[ProposalStatus, ...]], ...] = (
+    (N_("Perlu diperiksa kelengkapannya"), (S.SUBMITTED,)),
+    (N_("Perlu diverifikasi"), (S.CHECKING,)),
+    (N_("Menunggu keputusan Panitia Kemitraan"), (S.IN_REVIEW, S.WAITLISTED)),
+    (N_("Disetujui, menunggu pencairan dana"), (S.APPROVED,)),
+    (N_("Sedang berjalan, menunggu selesai"), (S.DISBURSED, S.IN_PROGRESS)),
+)
+COMMITTEE_GROUPS: tuple[tuple[str, tuple[ProposalStatus, ...]], ...] = (
+    (N_("Menunggu keputusan Panitia Kemitraan"), (S.IN_REVIEW,)),
+    (N_("Masuk daftar tunggu, dapat diputuskan lagi"), (S.WAITLISTED,)),
+)
+MITRA_GROUP = N_("Menunggu jawaban mitra")
+
+
+@dataclass(frozen=True)
+class QueueGroup:
+    """One part of a queue: what is needed (a msgid) and the proposals that need it."""
+
+    label: str
+    items: tuple[ProposalSummary, ...]
+
+
+def grouped(
+    items: Sequence[ProposalSummary],
+    groups: Sequence[tuple[str, tuple[ProposalStatus, ...]]],
+) -> list[QueueGroup]:
+    """The non-empty groups, each keeping the queue's order (oldest submission first)."""
+    found = [
+        QueueGroup(label, tuple(i for i in items if i.status in statuses))
+        for label, statuses in groups
+    ]
+    return [g for g in found if g.items]
 
 
 async def mitra_queue(session: AsyncSession, actor: Actor) -> list[ProposalSummary]:

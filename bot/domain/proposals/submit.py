@@ -8,35 +8,20 @@ from enum import StrEnum
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain import audit
+from bot.domain import audit, ideas
 from bot.domain.actors import Actor
-from bot.domain.areas import eligibility
 from bot.domain.clock import Clock
-from bot.domain.errors import InvalidInput, InvalidTransition, NotAllowed
+from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.money import format_rupiah
 from bot.domain.proposals import access, form_store, notify
+from bot.domain.proposals.eligible import ensure_eligible
 from bot.domain.proposals.events import Outcome, change_status, clean_note, ensure_source, is_repeat
 from bot.domain.proposals.lifecycle import Action, ProposalStatus, is_koordinator_of
 from bot.domain.proposals.steps import READY, SUMMARY, Step, funding_gap, funding_sum
 from bot.i18n import N_
-from storage.models import Bkm, BkmLevel, Kota, Proposal, ProposalCounter
+from storage.models import Bkm, Kota, Proposal, ProposalCounter
 
 CODE_FORMAT = "PKT-{year}-{number:04d}"
-
-_REFUSALS = {
-    "unrated": N_(
-        "Maaf, usulan belum dapat diajukan: {bkm} belum pernah dinilai. Hanya BKM Berdaya atau "
-        "lebih tinggi yang dapat ikut PAKET. Silakan minta penilaian kepada fasilitator kota {kota}."
-    ),
-    "level": N_(
-        "Maaf, usulan belum dapat diajukan: {bkm} saat ini berpredikat {level}. Hanya BKM Berdaya "
-        "atau lebih tinggi yang dapat ikut PAKET. Silakan hubungi fasilitator kota {kota}."
-    ),
-    "expired": N_(
-        "Maaf, usulan belum dapat diajukan: penilaian {bkm} sudah lebih dari 12 bulan (terakhir "
-        "{assessed}). Silakan minta penilaian ulang kepada fasilitator kota {kota}."
-    ),
-}
 
 
 class Submitted(StrEnum):
@@ -89,6 +74,8 @@ async def submit(
     proposal.submitted_at = clock.now()
     proposal.step = SUMMARY
     await change_status(session, clock, actor, proposal, action=Action.SUBMIT)
+    # A warga whose idea this proposal grew from hears its code.
+    await ideas.proposal_submitted(session, clock, proposal)
     return SubmitResult(Submitted.SUBMITTED, proposal)
 
 
@@ -105,19 +92,17 @@ async def _hand_to_koordinator(
 
 
 async def ensure_ready(session: AsyncSession, clock: Clock, proposal: Proposal, kota: Kota) -> None:
-    """The checks before a proposal leaves the BKM: eligibility, completeness, money, dates."""
-    bkm = await session.get_one(Bkm, proposal.bkm_id)
-    verdict = eligibility(bkm, access.today_in(kota, clock))
-    if not verdict.eligible:
-        assert verdict.reason is not None
-        raise InvalidTransition(
-            _REFUSALS[verdict.reason], bkm=bkm.name, kota=kota.name,
-            level=BkmLevel(bkm.level).name.title(),
-            assessed=bkm.assessed_on.strftime("%d/%m/%Y") if bkm.assessed_on else "",
-        )  # fmt: skip
+    """The checks before a proposal leaves the BKM: eligibility, completeness, money, dates.
+
+    The berita acara (minutes of the BKM meeting that adopted it) is a required step, so a
+    proposal without it is refused here as incomplete.
+    """
+    await ensure_eligible(session, clock, await session.get_one(Bkm, proposal.bkm_id))
     if missing := await form_store.missing_steps(session, proposal):
         raise IncompleteProposal(missing)
     _ensure_funding_adds_up(proposal)
+    if await form_store.needs_dinas(session, proposal):
+        raise form_store.dinas_needed(kota.kind)
     assert proposal.jadwal_mulai is not None and proposal.jadwal_selesai is not None
     if proposal.jadwal_selesai < proposal.jadwal_mulai:
         raise InvalidInput(N_("Tanggal selesai tidak boleh sebelum tanggal mulai."))

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import PurePath
 
 from bot.domain.errors import InvalidInput
 from bot.domain.money import format_rupiah, parse_count, parse_date, parse_rupiah
+from bot.domain.plain_text import refuse_nik, visible
 from bot.i18n import N_
 from storage.models import Proposal
 
@@ -21,8 +23,12 @@ MAX_KK = 100_000
 MAX_PEOPLE = 1_000_000
 MAX_HOK = 1_000_000
 MAX_SCHEDULE = timedelta(days=3 * 366)
-# Sixteen digits in a row look like a NIK (national id number): never stored.
-_NIK = re.compile(r"\d{16}")
+
+
+_DOCUMENT_TYPES = ("application/pdf", "image/")
+_DOCUMENT_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+PHOTO_OR_PDF = N_("Mohon kirim foto atau berkas PDF.")
+MAX_RUKUN = 10  # RW/RT numbers in one answer
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,30 @@ class StepContext:
 
     proposal: Proposal
     today: date  # in the kota's time zone
+    kota_kind: str = "kota"  # "kota" | "kabupaten": the words of the messages
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """A photo or document already on Telegram's servers, kept by its file id."""
+
+    kind: str  # "photo" | "document"
+    file_id: str
+    file_name: str | None = field(default=None, compare=False)
+    mime_type: str | None = field(default=None, compare=False)
+
+
+def check_file(kind: str, file_name: str | None, mime_type: str | None) -> None:
+    """A photo, or a document that is a PDF or an image; else InvalidInput."""
+    if kind == "photo":
+        return
+    if kind != "document":
+        raise InvalidInput(PHOTO_OR_PDF)
+    if mime_type is not None:
+        if not mime_type.lower().startswith(_DOCUMENT_TYPES):
+            raise InvalidInput(PHOTO_OR_PDF)
+    elif file_name is not None and PurePath(file_name).suffix.lower() not in _DOCUMENT_SUFFIXES:
+        raise InvalidInput(PHOTO_OR_PDF)
 
 
 Validator = Callable[[object, StepContext], object]
@@ -43,39 +73,64 @@ def _text(value: object, *, minimum: int, maximum: int, one_line: bool, what: st
         if one_line
         else "\n".join(" ".join(x.split()) for x in text.splitlines()).strip()
     )
-    if len(text) < minimum or len(text) > maximum:
+    # Zero-width and blank-looking characters count for nothing: a title must show something.
+    if len(text) < minimum or len(text) > maximum or len(visible(text)) < min(minimum, 3):
         raise InvalidInput(what, min=minimum, max=maximum)
-    if _NIK.search(text.replace(" ", "").replace(".", "")):
-        raise InvalidInput(N_("Mohon jangan menuliskan NIK atau nomor identitas warga."))
+    refuse_nik(text)
     return text
 
 
 def judul(value: object, ctx: StepContext) -> str:
     """A title: one line, 5–100 characters."""
     return _text(value, minimum=5, maximum=100, one_line=True,
-                 what=N_("Judul harus {min} sampai {max} karakter."))  # fmt: skip
+                 what=N_("Judul harus {min} sampai {max} huruf."))  # fmt: skip
 
 
 def uraian(value: object, ctx: StepContext) -> str:
     """A description: 20–2000 characters, line breaks kept."""
     return _text(value, minimum=20, maximum=2000, one_line=False,
-                 what=N_("Uraian harus {min} sampai {max} karakter."))  # fmt: skip
+                 what=N_("Uraian harus {min} sampai {max} huruf."))  # fmt: skip
 
 
 def ksm(value: object, ctx: StepContext) -> str:
     """The name of the implementing KSM: one line, 3–100 characters."""
     return _text(value, minimum=3, maximum=100, one_line=True,
-                 what=N_("Nama KSM harus {min} sampai {max} karakter."))  # fmt: skip
+                 what=N_("Nama KSM harus {min} sampai {max} huruf."))  # fmt: skip
+
+
+def komponen_lain(value: object, ctx: StepContext) -> str:
+    """The name of a komponen not in the list: one line, 3–100 characters."""
+    return _text(value, minimum=3, maximum=100, one_line=True,
+                 what=N_("Nama komponen harus {min} sampai {max} huruf."))  # fmt: skip
+
+
+def volume(value: object, ctx: StepContext) -> str:
+    """The volume, as written ("250 m × 1,5 m", "10 unit"): one line, 2–100 characters."""
+    return _text(value, minimum=2, maximum=100, one_line=True,
+                 what=N_("Volume harus {min} sampai {max} huruf, misalnya 250 m × 1,5 m."))  # fmt: skip
+
+
+def program(value: object, ctx: StepContext) -> str:
+    """The programme's name in the BKM's plan: one line, 3–150 characters."""
+    return _text(value, minimum=3, maximum=150, one_line=True,
+                 what=N_("Nama program harus {min} sampai {max} huruf."))  # fmt: skip
+
+
+# Between numbers: commas, "dan"/"and", "&", "/", "+" or plain spaces.
+_RUKUN_SEPARATORS = re.compile(r"\s*(?:,|;|&|\+|/|\bdan\b|\band\b|\s)\s*")
 
 
 def rukun(what: str) -> Validator:
-    """RW/RT number: "5", "05", "RW 05", "rt.2" → "005" (three digits, as on addresses)."""
+    """RW/RT numbers: "5", "RW 05", "03 dan 04", "3,4" → "05" / "03, 04" (sorted, no repeats)."""
 
     def validate(value: object, ctx: StepContext) -> str:
-        text = re.sub(r"^(rw|rt)\.?\s*", "", str(value or "").strip().lower())
-        if not re.fullmatch(r"\d{1,3}", text) or int(text) == 0:
+        text = re.sub(r"\b(rw|rt)\b\.?", " ", str(value or "").lower())
+        parts = [p for p in _RUKUN_SEPARATORS.split(text.strip()) if p]
+        if not parts or len(parts) > MAX_RUKUN:
             raise InvalidInput(what)
-        return f"{int(text):03d}"
+        if not all(re.fullmatch(r"\d{1,3}", p) and int(p) > 0 for p in parts):
+            raise InvalidInput(what)
+        return ", ".join(f"{n:02d}" for n in sorted({int(p) for p in parts}))
 
     return validate
 
@@ -106,6 +161,9 @@ def kk(value: object, ctx: StepContext) -> int:
     poor = ctx.proposal.kk_miskin
     if poor is not None and households < poor:
         raise InvalidInput(N_("Jumlah KK tidak boleh kurang dari jumlah KK miskin ({n})."), n=poor)
+    people = ctx.proposal.jiwa
+    if people is not None and households > people:
+        raise InvalidInput(N_("Jumlah KK tidak boleh lebih dari jumlah jiwa ({n})."), n=people)
     return households
 
 
@@ -118,19 +176,80 @@ def kk_miskin(value: object, ctx: StepContext) -> int:
     return poor
 
 
+def jiwa(value: object, ctx: StepContext) -> int:
+    """People: at least one per household, and never fewer than the women already given."""
+    people = parse_count(str(value), max_value=MAX_PEOPLE, min_value=1)
+    households, women = ctx.proposal.kk, ctx.proposal.perempuan
+    if households is not None and people < households:
+        raise InvalidInput(N_("Jumlah jiwa tidak boleh kurang dari jumlah KK ({n})."),
+                           n=households)  # fmt: skip
+    if women is not None and people < women:
+        raise InvalidInput(N_("Jumlah jiwa tidak boleh kurang dari jumlah perempuan ({n})."),
+                           n=women)  # fmt: skip
+    return people
+
+
+def perempuan(value: object, ctx: StepContext) -> int:
+    """Women (people, not households): never more than all people."""
+    women = parse_count(str(value), max_value=MAX_PEOPLE)
+    if ctx.proposal.jiwa is not None and women > ctx.proposal.jiwa:
+        raise InvalidInput(N_("Jumlah perempuan tidak boleh lebih dari jumlah jiwa ({n})."),
+                           n=ctx.proposal.jiwa)  # fmt: skip
+    return women
+
+
 def anggaran(value: object, ctx: StepContext) -> int:
     """The total budget (RAB), more than zero."""
     return parse_rupiah(str(value))
 
 
-def funding_line(value: object, ctx: StepContext) -> int:
-    """One funding source in rupiah: zero allowed, never above the total budget."""
-    amount = parse_rupiah(str(value), allow_zero=True)
-    total = ctx.proposal.anggaran_total
-    if total is not None and amount > total:
-        raise InvalidInput(N_("Sumber dana ini tidak boleh lebih dari anggaran total ({total})."),
-                           total=format_rupiah(total))  # fmt: skip
-    return amount
+def funding_line(name: str, fields: tuple[str, ...]) -> Validator:
+    """One chosen funding source in rupiah: more than zero, never past what the total leaves.
+
+    What is left is the total minus the other lines already given, so too much is caught at
+    the line that is typed (with what remains), not at submission.
+    """
+
+    def validate(value: object, ctx: StepContext) -> int:
+        amount = parse_rupiah(str(value))
+        total = ctx.proposal.anggaran_total
+        if total is None:
+            return amount
+        chosen = set((ctx.proposal.sumber_dana or "").split(","))
+        others = sum(
+            getattr(ctx.proposal, f) or 0
+            for f in fields
+            if f != name and f.removeprefix("dana_") in chosen
+        )
+        left = max(total - others, 0)
+        if amount > left:
+            raise InvalidInput(
+                N_("Jumlah itu melebihi anggaran total ({total}). Sisa yang belum terisi: "
+                   "{left}."),
+                total=format_rupiah(total), left=format_rupiah(left),
+            )  # fmt: skip
+        return amount
+
+    return validate
+
+
+def document(value: object, ctx: StepContext) -> FileRef:
+    """A photo or a PDF (the berita acara)."""
+    if not isinstance(value, FileRef):
+        raise InvalidInput(PHOTO_OR_PDF)
+    check_file(value.kind, value.file_name, value.mime_type)
+    return value
+
+
+def lurah(value: object, ctx: StepContext) -> date | FileRef:
+    """ "Mengetahui Lurah": the date it was acknowledged (not in the future), or the letter."""
+    if isinstance(value, FileRef):
+        return document(value, ctx)
+    known = parse_date(str(value))
+    if known > ctx.today:
+        raise InvalidInput(N_("Tanggal itu belum lewat. Mohon tulis tanggal Lurah mengetahui "
+                              "usulan ini."))  # fmt: skip
+    return known
 
 
 def mulai(value: object, ctx: StepContext) -> date:

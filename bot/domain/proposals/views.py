@@ -10,15 +10,25 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.actors import Actor
 from bot.domain.proposals import access
+from bot.domain.proposals import committee as decisions
+from bot.domain.proposals.attachments import ProgressFileView, may_attach, progress_files
+from bot.domain.proposals.disbursement import TrancheView, ledger, tranches
 from bot.domain.proposals.form import position
 from bot.domain.proposals.lifecycle import (
     EDITABLE,
     Action,
     ProposalStatus,
     allowed_actions,
+    is_fasilitator_of,
     status_label,
 )
-from bot.domain.proposals.steps import FUNDING_FIELDS, STEPS_BY_NAME, choice_label, funding_gap
+from bot.domain.proposals.steps import (
+    FUNDING_FIELDS,
+    STEPS_BY_NAME,
+    choice_label,
+    funding_gap,
+    label_of,
+)
 from storage.models import (
     Bkm,
     Kelurahan,
@@ -61,12 +71,17 @@ class PartnerView:
     pledged_amount: int | None
     note: str | None
     answered_at: datetime | None
+    plan_kind: str | None = None  # "cash" | "in_kind" | "next_budget" when pledged
+    plan_description: str | None = None
+    plan_year: int | None = None
 
 
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime | None
-    kind: str  # "created" | "status" | "tranche" | "partner"
+    # "created" | "status" | "tranche" | "partner" | "plan_cash" | "plan_in_kind" |
+    # "plan_next_budget" | "decline" | "correction"
+    kind: str
     from_status: str | None
     to_status: str
     status_label: str  # msgid of `to_status`
@@ -74,6 +89,22 @@ class TimelineEntry:
     actor_label: str  # role:organisation, never a person's name
     note: str | None
     amount: int | None
+    # A committee decision's line: the committee's label and the meeting's date.
+    committee: str | None = None
+    meeting_date: date | None = None
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """The committee's latest decision: what, how much, why, and in which meeting."""
+
+    outcome: ProposalStatus
+    status_label: str  # msgid
+    amount: int | None
+    note: str | None
+    committee: str  # the committee's label ("Panitia Kemitraan")
+    meeting_date: date
+    meeting: decisions.MeetingRef | None
 
 
 @dataclass(frozen=True)
@@ -110,7 +141,7 @@ class ProposalView:
     longitude: float | None
     kk: int | None
     kk_miskin: int | None
-    perempuan: int | None
+    perempuan: int | None  # jiwa perempuan: women, counted in people
     anggaran_total: int | None
     funding: tuple[FundingLine, ...]
     funding_gap: int
@@ -126,6 +157,23 @@ class ProposalView:
     attachments: tuple[AttachmentView, ...]
     actions: tuple[Action, ...]
     editable: bool
+    decision: DecisionView | None = None
+    kota_kind: str = "kota"
+    tranches: tuple[TrancheView, ...] = ()
+    progress_files: tuple[ProgressFileView, ...] = ()
+    may_attach: bool = False  # progress photos and LPJ (koordinator, fasilitator)
+    may_correct: bool = False  # a recorded tranche (fasilitator)
+    # What a real usulan holds besides the above (migration 0010).
+    jiwa: int | None = None
+    komponen_lain: str | None = None
+    volume: str | None = None
+    status_lahan_label: str | None = None  # msgid
+    rencana_label: str | None = None  # msgid: PJM Pronangkis / Renta / not in the plan
+    rencana_program: str | None = None
+    pemeliharaan_label: str | None = None  # msgid
+    lurah_tanggal: date | None = None
+    lurah_file_id: str | None = None
+    berita_acara_file_id: str | None = None
 
 
 def summary_of(proposal: Proposal, bkm_name: str) -> ProposalSummary:
@@ -142,6 +190,8 @@ def event_kind(event: ProposalEvent) -> str:
     """Tell the kinds of timeline lines apart (see the report: a `kind` column would be clearer)."""
     if event.from_status is None:
         return "created"
+    if event.kind:
+        return event.kind
     if event.from_status == event.to_status and event.actor_label.startswith("mitra:"):
         return "partner"
     disbursing = event.to_status == ProposalStatus.DISBURSED.value or (
@@ -168,7 +218,8 @@ async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) ->
         longitude=proposal.longitude, kk=proposal.kk, kk_miskin=proposal.kk_miskin,
         perempuan=proposal.perempuan, anggaran_total=proposal.anggaran_total,
         funding=tuple(
-            FundingLine(f, STEPS_BY_NAME[f].label, getattr(proposal, f)) for f in FUNDING_FIELDS
+            FundingLine(f, label_of(STEPS_BY_NAME[f], kota.kind), getattr(proposal, f))
+            for f in FUNDING_FIELDS
         ),
         funding_gap=funding_gap(proposal), swadaya_hok=proposal.swadaya_hok,
         jadwal_mulai=proposal.jadwal_mulai, jadwal_selesai=proposal.jadwal_selesai,
@@ -178,7 +229,29 @@ async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) ->
         timeline=await _timeline(session, proposal.id),
         attachments=await _attachments(session, proposal.id),
         actions=allowed_actions(proposal, actor),
+        tranches=tranches(await ledger(session, proposal.id)),
+        progress_files=await progress_files(session, proposal.id),
+        may_attach=may_attach(actor, proposal), may_correct=is_fasilitator_of(actor, proposal),
         editable=ProposalStatus(proposal.status) in EDITABLE and access.may_edit(actor, proposal),
+        decision=await _decision(session, proposal.id), kota_kind=decisions.kind_of(kota),
+        jiwa=proposal.jiwa, komponen_lain=proposal.komponen_lain, volume=proposal.volume,
+        status_lahan_label=choice_label("status_lahan", proposal.status_lahan),
+        rencana_label=choice_label("rencana", proposal.rencana),
+        rencana_program=proposal.rencana_program,
+        pemeliharaan_label=choice_label("pemeliharaan", proposal.pemeliharaan),
+        lurah_tanggal=proposal.lurah_tanggal, lurah_file_id=proposal.lurah_file_id,
+        berita_acara_file_id=proposal.berita_acara_file_id,
+    )  # fmt: skip
+
+
+async def _decision(session: AsyncSession, proposal_id: int) -> DecisionView | None:
+    row = await decisions.latest(session, proposal_id)
+    if row is None:
+        return None
+    return DecisionView(
+        outcome=ProposalStatus(row.outcome), status_label=status_label(row.outcome),
+        amount=row.amount, note=row.note, committee=row.committee,
+        meeting_date=row.meeting_date, meeting=await decisions.meeting_ref(session, row),
     )  # fmt: skip
 
 
@@ -194,6 +267,8 @@ async def _partners(session: AsyncSession, proposal_id: int) -> tuple[PartnerVie
         PartnerView(
             mitra_id=row.mitra_id, name=mitra.name, kind=mitra.kind, answer=row.answer,
             pledged_amount=row.pledged_amount, note=row.note, answered_at=row.answered_at,
+            plan_kind=row.plan_kind, plan_description=row.plan_description,
+            plan_year=row.plan_year,
         )
         for row, mitra in (await session.exec(stmt)).all()
     )  # fmt: skip
@@ -205,11 +280,14 @@ async def _timeline(session: AsyncSession, proposal_id: int) -> tuple[TimelineEn
         .where(ProposalEvent.proposal_id == proposal_id)
         .order_by(col(ProposalEvent.id))
     )
+    decided = await decisions.by_event(session, proposal_id)
     return tuple(
         TimelineEntry(
             at=e.at, kind=event_kind(e), from_status=e.from_status, to_status=e.to_status,
             status_label=status_label(e.to_status), version=e.version,
             actor_label=e.actor_label, note=e.note, amount=e.amount,
+            committee=decided[e.id].committee if e.id in decided else None,
+            meeting_date=decided[e.id].meeting_date if e.id in decided else None,
         )
         for e in (await session.exec(stmt)).all()
     )  # fmt: skip
