@@ -6,6 +6,7 @@ into a Telegram call, so a second runtime (aiogram) only needs a new edge.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -75,7 +76,8 @@ class Incoming:
     last_name: str = ""
     language_code: str | None = None
     private: bool = True
-    # text | command | callback | contact | location | file | edited | other | blocked | unblocked
+    # text | command | callback | contact | location | file | voice | edited | other | blocked
+    # | unblocked
     kind: str = "text"
     text: str = ""
     command: str | None = None
@@ -85,6 +87,9 @@ class Incoming:
     latitude: float | None = None
     longitude: float | None = None
     file: FileRef | None = None
+    # For a button: whether the pressed message is text (a photo or file with a caption
+    # cannot take editMessageText; a reply then comes as a new message).
+    pressed_is_text: bool = True
 
     @property
     def full_name(self) -> str:
@@ -104,6 +109,9 @@ class Response:
     command_menu: tuple[tuple[str, str], ...] | None = None
     # The update was handled before (Telegram delivered it again): nothing to send or tidy up.
     repeated: bool = False
+    # Slow work to do after the update's transaction committed (see Context.after_commit);
+    # each returns more replies.
+    later: list[Callable[[], Awaitable[list[Reply]]]] = field(default_factory=list)
 
     def add(self, *replies: Reply) -> Response:
         self.replies.extend(replies)

@@ -1,7 +1,8 @@
 """The command list: one entry per command, its Indonesian and English names, who may use it.
 
 The same table feeds /bantuan, the main menu, setMyCommands per language, and the router's
-permission check, so the four can never disagree.
+permission check, so the four can never disagree. Who may use each command is its row of the
+permission table (bot/domain/permissions.py), not written here.
 """
 
 from __future__ import annotations
@@ -9,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.domain.actors import Actor
+from bot.domain.permissions import Act, roles_for
 from bot.i18n import N_, Translator
 from storage.models import Role
-
-MEMBERS = frozenset({Role.ANGGOTA, Role.KOORDINATOR})
-EVERYONE = frozenset(Role)
 
 
 @dataclass(frozen=True)
@@ -22,10 +21,14 @@ class Command:
     id_name: str
     en_name: str
     description: str  # msgid, translated when shown
-    roles: frozenset[Role] = EVERYONE
     public: bool = False  # usable before registration
     in_menu: bool = True
     menu_label: str = ""  # msgid for the main-menu button
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """Who may use it: the command's row of the permission table."""
+        return roles_for(Act("/" + self.key))
 
     def name_for(self, locale: str) -> str:
         return self.en_name if locale == "en" else self.id_name
@@ -40,7 +43,6 @@ COMMANDS: tuple[Command, ...] = (
         "usulan",
         "propose",
         N_("Buat atau lanjutkan usulan kegiatan"),
-        MEMBERS,
         menu_label=N_("📝 Buat usulan"),
     ),
     Command(
@@ -48,7 +50,6 @@ COMMANDS: tuple[Command, ...] = (
         "status",
         "status",
         N_("Lihat status usulan"),
-        frozenset({Role.ANGGOTA, Role.KOORDINATOR, Role.FASILITATOR, Role.MITRA}),
         menu_label=N_("📋 Status usulan"),
     ),
     Command(
@@ -56,7 +57,6 @@ COMMANDS: tuple[Command, ...] = (
         "tinjau",
         "review",
         N_("Tinjau usulan yang menunggu"),
-        frozenset({Role.FASILITATOR, Role.MITRA}),
         menu_label=N_("🔎 Tinjau usulan"),
     ),
     Command(
@@ -64,7 +64,6 @@ COMMANDS: tuple[Command, ...] = (
         "rapatbaru",
         "newmeeting",
         N_("Undang rapat baru: jenis, waktu, tempat, agenda, peserta"),
-        frozenset({Role.FASILITATOR, Role.KOORDINATOR, Role.ADMIN}),
         menu_label=N_("📅 Rapat baru"),
     ),
     Command(
@@ -79,15 +78,34 @@ COMMANDS: tuple[Command, ...] = (
         "umumkan",
         "announce",
         N_("Kirim pengumuman dan lihat laporannya"),
-        frozenset({Role.FASILITATOR, Role.KOORDINATOR, Role.ADMIN}),
         menu_label=N_("📢 Pengumuman"),
+    ),
+    Command(
+        "usul_ide",
+        "usul_ide",
+        "idea",
+        N_("Kirim ide kegiatan kepada BKM"),
+        menu_label=N_("💡 Usul ide"),
+    ),
+    Command(
+        "ide",
+        "ide",
+        "ideas",
+        N_("Lihat ide dari warga dan jadikan usulan"),
+        menu_label=N_("💡 Ide warga"),
+    ),
+    Command(
+        "laporan",
+        "laporan",
+        "report",
+        N_("Laporan: angka, grafik, dan spreadsheet untuk satu periode"),
+        menu_label=N_("📊 Laporan"),
     ),
     Command(
         "undang",
         "undang",
         "invite",
         N_("Undang orang ke layanan ini"),
-        frozenset({Role.KOORDINATOR, Role.FASILITATOR}),
         menu_label=N_("✉️ Undang"),
     ),
     Command(
@@ -98,6 +116,8 @@ COMMANDS: tuple[Command, ...] = (
         "privasi",
         "privacy",
         N_("Lihat atau hapus data pribadi Bapak/Ibu"),
+        # Anyone may ask what is stored about them (UU PDP), also after withdrawing consent.
+        public=True,
         menu_label=N_("🔒 Data saya"),
     ),
     Command(
@@ -109,7 +129,12 @@ COMMANDS: tuple[Command, ...] = (
         menu_label=N_("❓ Bantuan"),
     ),
     Command(
-        "batal", "batal", "cancel", N_("Batalkan yang sedang berjalan"), public=True, in_menu=False
+        "batal",
+        "batal",
+        "cancel",
+        N_("Batalkan isian yang sedang diisi"),
+        public=True,
+        in_menu=False,
     ),
     Command("menu", "menu", "menu", N_("Tampilkan menu utama"), in_menu=False),
 )

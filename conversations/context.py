@@ -7,7 +7,7 @@ person that the database does not hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.actors import HELD_ROWS, Actor, hold
 from bot.domain.clock import Clock
+from bot.domain.text_fit import CAPTION_LIMIT, TEXT_LIMIT, cut
 from bot.i18n import Translator
 from bot.ui import FileRef, Incoming, Keyboard, Reply, Response
 from storage.db import Database
@@ -93,6 +94,8 @@ class Context:
         remove_keyboard: bool = False,
         attachment: FileRef | None = None,
     ) -> None:
+        # The last guard: a view that forgot a limit still arrives, cut with "…", never refused.
+        text = cut(text, CAPTION_LIMIT if attachment is not None else TEXT_LIMIT)
         self.response.add(
             Reply(text, buttons, edit=edit, remove_keyboard=remove_keyboard, attachment=attachment)
         )
@@ -103,6 +106,16 @@ class Context:
 
     def toast(self, text: str) -> None:
         self.response.toast = text
+
+    def after_commit(self, job: Callable[[], Awaitable[list[Reply]]]) -> None:
+        """Run `job` once this update's transaction has committed; its replies follow.
+
+        For slow work that only reads (drawing a report): inside the transaction it would hold
+        SQLite's one write turn, and everyone else's updates would wait for it. The job opens
+        its own `services.db.reading()` session. It runs once: a crash before it finishes loses
+        only this answer, which the person can ask for again.
+        """
+        self.response.later.append(job)
 
     # --- dialog state (where the person is in a multi-step flow) ------------------------------
 
@@ -117,6 +130,17 @@ class Context:
         self.session.add(dialog)
         self.dialog = dialog
         return dialog
+
+    def in_flow(self, flow: str, *steps: str, **data: Any) -> bool:
+        """Whether the open dialog is `flow`, at one of `steps` (any, if none given), holding
+        these `data` values — e.g. the same proposal a pressed button names."""
+        d = self.dialog
+        return (
+            d is not None
+            and d.flow == flow
+            and (not steps or d.step in steps)
+            and all(d.data.get(key) == value for key, value in data.items())
+        )
 
     async def update_dialog(self, step: str | None = None, **data: Any) -> None:
         assert self.dialog is not None

@@ -2,7 +2,8 @@
 
 Order matters:
 1. an update id seen before is dropped (Telegram delivers at least once);
-2. group chats, edited messages and media we cannot read get a short answer on purpose;
+2. group chats, edited messages, voice notes and media we cannot read get a short answer on
+   purpose;
 3. commands (either language), then button presses by their prefix;
 4. a person in the middle of onboarding or of a multi-step flow continues it;
 5. free text that names a tracking code answers with its status; anything else shows the menu.
@@ -29,7 +30,7 @@ from bot.domain.outbox import QUEUED_FLAG, mark_reachable
 from bot.domain.reachability import person_unreachable
 from bot.i18n import Translator
 from bot.ui import Incoming, Response
-from conversations import commands, invite, language, menu, onboarding
+from conversations import callback_data, commands, invite, language, menu, onboarding
 from conversations.context import Context, Services
 from conversations.errors import reply_error
 from storage.models import Dialog, Person, ProcessedUpdate
@@ -76,7 +77,7 @@ async def _cmd_cancel(ctx: Context) -> None:
         elif flow is not None:
             text = ctx.tr._("Baik, dibatalkan.")
         else:
-            text = ctx.tr._("Tidak ada yang sedang berjalan.")
+            text = ctx.tr._("Tidak ada isian yang perlu dibatalkan.")
         ctx.reply(text, remove_keyboard=True)
         menu.show_menu(ctx)
     else:
@@ -141,6 +142,8 @@ class Router:
                 response = ctx.response
         if response.outbox_touched:
             self.services.wake_sender()
+        for job in response.later:
+            response.replies.extend(await job())
         return response
 
     async def _context(self, session: AsyncSession, incoming: Incoming) -> Context:
@@ -191,6 +194,10 @@ class Router:
                 )
             )
             return
+        if inc.kind == "voice":
+            # Whatever question is open stays open: the person is asked to type the answer.
+            ctx.reply(ctx.tr._("Maaf, pesan suara belum bisa dibaca; mohon ketik jawabannya."))
+            return
         if inc.kind == "command":
             await self._command(ctx)
         elif inc.kind == "callback":
@@ -221,8 +228,12 @@ class Router:
         await handler(ctx)
 
     async def _callback(self, ctx: Context) -> None:
-        data = ctx.incoming.callback_data or ""
-        parts = data.split(":")
+        # Forged or malformed data never reaches a handler (callback_data.py says why).
+        parsed = callback_data.parse(ctx.incoming.callback_data)
+        if parsed is None:
+            ctx.toast(ctx.tr._("Tombol ini sudah tidak berlaku."))
+            return
+        parts = parsed
         if parts[0] == "menu" and len(parts) > 1:
             # Menu buttons are the commands, with the same permission checks.
             ctx.incoming = _as_command(ctx.incoming, parts[1])
@@ -235,7 +246,7 @@ class Router:
         if handler is None:
             ctx.toast(ctx.tr._("Tombol ini sudah tidak berlaku."))
             return
-        if parts[0] not in {"ob", "lang"} and not ctx.registered:
+        if parts[0] not in {"ob", "lang", "priv"} and not ctx.registered:
             await self._not_registered(ctx)
             return
         await handler(ctx, parts)

@@ -12,6 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -118,6 +119,19 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session that only reads, outside the write turn; always rolled back.
+
+        For long reads (a report over the whole kota): on SQLite (WAL) readers never wait for,
+        or hold up, the writer, so the updates of everyone else go on meanwhile.
+        """
+        async with self._sessions() as session:
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
     def _turn(self) -> AbstractAsyncContextManager[bool]:
         """Wait for this process's SQLite write turn; yields whether this is the outermost.
 
@@ -142,6 +156,60 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+# What a database that cannot be reached raises, whichever driver: refused or dropped
+# connections, a pool that cannot hand one out, SQLite's "database is locked" after the busy
+# timeout or "unable to open database file". Retrying the same work later can succeed.
+_UNAVAILABLE = (
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    ConnectionError,
+    OSError,
+    TimeoutError,
+)
+
+
+_OUT_OF_REACH = (
+    "locked",
+    "busy",
+    "unable to open",
+    "disk i/o",
+    "connection",
+    "closed",
+    "timeout",
+    "timed out",
+    "terminat",
+    "refused",
+    "shutting down",
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when `error` says the database is out of reach (not that the work was wrong).
+
+    asyncpg's own connection errors arrive bare or as the cause of SQLAlchemy's wrapper, so
+    the chain of causes is searched too.
+    """
+    seen: BaseException | None = error
+    for _ in range(5):  # causes never loop in practice; bounded all the same
+        if seen is None:
+            return False
+        if isinstance(seen, _UNAVAILABLE):
+            return True
+        # OperationalError is also "no such table", a bug that no wait will fix: only the
+        # messages that mean "cannot reach it now" count.
+        if isinstance(seen, sa_exc.OperationalError) and any(
+            marker in str(seen).lower() for marker in _OUT_OF_REACH
+        ):
+            return True
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if type(seen).__module__.startswith("asyncpg") and "Connection" in type(seen).__name__:
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def alembic_config(url: str) -> Config:

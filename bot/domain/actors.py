@@ -73,6 +73,8 @@ ROLE_LABELS = {
     Role.KOORDINATOR: N_("Koordinator BKM"),
     Role.FASILITATOR: N_("Fasilitator"),
     Role.MITRA: N_("Mitra"),
+    Role.PANITIA: N_("Anggota Panitia Kemitraan"),
+    Role.SEKRETARIS: N_("Sekretaris Panitia Kemitraan"),
     Role.ADMIN: N_("Admin"),
 }
 
@@ -81,8 +83,10 @@ _ROLE_WEIGHT = {
     Role.ANGGOTA: 1,
     Role.KOORDINATOR: 2,
     Role.MITRA: 3,
-    Role.FASILITATOR: 4,
-    Role.ADMIN: 5,
+    Role.PANITIA: 3,
+    Role.SEKRETARIS: 4,
+    Role.FASILITATOR: 5,
+    Role.ADMIN: 6,
 }
 
 SYSTEM = Actor(person_id=None, name="admin", grants=(Grant(Role.ADMIN),))
@@ -205,3 +209,13 @@ async def fasilitators(session: AsyncSession, kota_id: int) -> list[Person]:
     return await people_with_grant(
         session, (RoleGrant.role == Role.FASILITATOR.value) & (RoleGrant.kota_id == kota_id)
     )
+
+
+async def committee(session: AsyncSession, kota_id: int) -> list[Person]:
+    """Every member and secretary of a kota's committee (Panitia Kemitraan), once each."""
+    people = await people_with_grant(
+        session,
+        col(RoleGrant.role).in_([Role.PANITIA.value, Role.SEKRETARIS.value])
+        & (RoleGrant.kota_id == kota_id),
+    )
+    return list({p.id: p for p in people}.values())

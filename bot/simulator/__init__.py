@@ -62,6 +62,10 @@ group, 30/s overall; over it, 429 with ``parameters.retry_after``. Only new mess
 (send*), not edits, answers or chat actions. ``sim.set_limits(per_chat_burst=1, ...)``
 starts again from these defaults with the given changes; ``sim.set_limits(None)`` turns it off.
 
+Faults (off by default): ``sim.set_faults(Faults(rate=0.1, seed=7))`` answers a seeded 10 % of
+calls with 500/502 or lets them hang until the client gives up (see ``bot.simulator.faults``);
+``sim.faults.injected`` lists what was injected. ``set_faults(None)`` turns it off.
+
 Terminal demo: ``python -m bot.simulator --port 8081`` serves the fake API and lets you type
 as a user (``:help`` inside); run the bot with ``TELEGRAM_API_SERVER=http://127.0.0.1:8081``.
 
@@ -76,12 +80,14 @@ Differences from Telegram, on purpose:
 
 from bot.simulator.driver import SimGroup, SimUser
 from bot.simulator.errors import TelegramError
+from bot.simulator.faults import Faults
 from bot.simulator.files import sample_png
 from bot.simulator.limits import Limits
 from bot.simulator.models import SimButton, SimMessage
 from bot.simulator.simulator import Simulator
 
 __all__ = [
+    "Faults",
     "Limits",
     "SimButton",
     "SimGroup",

@@ -45,6 +45,11 @@ class SimUser(ChatView):
         message = self._post(self, content, reply_to)
         return self.sim.enqueue("message", message, self.chat_id)
 
+    async def send_content(self, content: dict[str, Any]) -> int:
+        """Send a message with any content the Bot API knows (a poll, a contact, a video
+        note…), given as its JSON fields; the chat, sender and date are filled in."""
+        return self._send(copy.deepcopy(content))
+
     async def send(self, text: str, *, reply_to: int | SimMessage | None = None) -> int:
         """Type a text message; returns the update_id."""
         content: dict[str, Any] = {"text": text}

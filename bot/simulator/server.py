@@ -79,17 +79,41 @@ class SimServer:
         except TelegramError as exc:
             sim.calls.append((entry.name, {}))
             return self._failed(entry.name, exc)
+        fault = sim.faults.draw(entry.name) if sim.faults is not None else None
+        if fault is not None:
+            stalled = await self._before(fault)
+            if stalled is not None:
+                return stalled
         sim.calls.append((entry.name, params.values))
         try:
             result = await entry.handler(sim, params)
         except TelegramError as exc:
             return self._failed(entry.name, exc)
+        if fault == "lost":  # done, but the answer never reaches the client
+            await self._stall()
         body: dict[str, Any] = {"ok": True}
         if isinstance(result, Described):
             body.update(result=result.result, description=result.description)
         else:
             body["result"] = result
         return _answer(200, body)
+
+    async def _before(self, fault: str) -> web.Response | None:
+        """An injected fault that strikes before the call is handled (see `faults`)."""
+        faults = self._sim.faults
+        assert faults is not None
+        if fault == "error":
+            return _error(*faults.status())
+        if fault == "timeout":
+            await self._stall()
+        return None
+
+    async def _stall(self) -> web.Response:
+        """Hang until the client gives up (this handler is then cancelled)."""
+        faults = self._sim.faults
+        await asyncio.sleep(faults.stall_seconds if faults is not None else 0)
+        # A client more patient than the stall: it gets what a gateway would say.
+        raise web.HTTPGatewayTimeout()
 
     def _failed(self, method: str, exc: TelegramError) -> web.Response:
         self._sim.errors.append((method, exc.code, exc.description))

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.simulator.driver import SimGroup, SimUser
 from bot.simulator.errors import bad_request, forbidden
+from bot.simulator.faults import Faults
 from bot.simulator.files import FileStore
 from bot.simulator.limits import Limits, RateLimiter
 from bot.simulator.server import SimServer
@@ -60,6 +61,8 @@ class Simulator:
         self.limiter = RateLimiter(Limits(**vars(limits)) if limits else None)
         self.signal = Signal()
         self.webhook: WebhookConfig | None = None
+        # Seeded 5xx and timeouts on some calls (set_faults); None: every call answers.
+        self.faults: Faults | None = None
         self.poller: object | None = None  # the pending getUpdates request, if any
         self._deliverer: WebhookDeliverer | None = None
         self._users: dict[int, SimUser] = {}
@@ -181,6 +184,10 @@ class Simulator:
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         self.limiter = RateLimiter(Limits(**values))
+
+    def set_faults(self, faults: Faults | None) -> None:
+        """Answer some calls with 5xx or not at all, as `faults` draws them (None: never)."""
+        self.faults = faults
 
     async def set_webhook(self, config: WebhookConfig | None) -> None:
         """Switch between getUpdates (None) and webhook delivery."""

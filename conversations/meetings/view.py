@@ -15,10 +15,13 @@ from bot.domain.meetings import callbacks, queries
 from bot.domain.meetings.invitations import details
 from bot.domain.meetings.kinds import rsvp_label
 from bot.domain.meetings.views import MeetingDetail, MeetingItem, OrganiserView
+from bot.domain.text_fit import shorten
 from bot.i18n import Html, Translator
 from bot.ui import Button, Keyboard, keyboard
 from conversations.context import Context
 from storage.meeting_models import MeetingStatus, Rsvp
+
+NAMES_SHOWN = 800  # of those who have not answered, on the organiser's card
 
 CHOSEN = "👉 "  # marks the answer given, on the RSVP buttons
 
@@ -104,7 +107,8 @@ def _board_lines(tr: Translator, board: OrganiserView) -> list[str]:
              silent=counts.unanswered)
     ]  # fmt: skip
     if counts.unanswered_names:
-        names = ", ".join(counts.unanswered_names)
+        # Hundreds invited (every BKM of a kota): the start of the list, the card still fits.
+        names = shorten(", ".join(counts.unanswered_names), NAMES_SHOWN)
         lines.append(tr._("Belum menjawab: {names}", names=names))
     if board.detail.begun:
         lines.append(

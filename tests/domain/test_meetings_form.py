@@ -159,6 +159,7 @@ async def test_a_fasilitator_may_pick_any_audience_of_their_kota(db, clock):
         "role:koordinator": "Semua Koordinator BKM di Bandung",
         "role:anggota": "Semua Anggota BKM di Bandung",
         "role:fasilitator": "Semua Fasilitator di Bandung",
+        "role:panitia": "Semua Anggota Panitia Kemitraan di Bandung",
         "role:warga": "Semua Warga / relawan di Bandung",
         "mitra": "Kontak semua mitra di Bandung",
     }
@@ -176,6 +177,7 @@ async def test_a_fasilitator_may_pick_any_audience_of_their_kota(db, clock):
                   "koordinator_awal"]),
         ("role:koordinator", ["koordinator", "koordinator2", "koordinator_awal"]),
         ("role:fasilitator", []),  # the organiser is never among the invited
+        ("role:panitia", ["panitia", "sekretaris"]),  # the kota's committee, from any pillar
         ("mitra", ["mitra", "mitra_other", "mitra_peduli"]),
     ],
 )  # fmt: skip

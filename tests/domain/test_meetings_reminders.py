@@ -247,3 +247,28 @@ async def test_stopping_the_job_lets_the_run_in_flight_finish(db, clock, monkeyp
     await asyncio.wait_for(entered.wait(), 10)
     await job.stop()
     assert finished == [True]  # APScheduler's own shutdown would have cancelled it
+
+
+async def test_one_pass_of_the_job_queues_every_due_reminder_not_one_batch(db, clock, monkeypatch):
+    """More due than one batch holds: the pass keeps claiming (in short transactions)."""
+    from bot.runtime import scheduler
+
+    monkeypatch.setattr(scheduler, "BATCH", 2)  # six meetings × two reminders, batches of 2
+    claims: list[int] = []
+    claim = scheduler.enqueue_due_reminders
+
+    async def counted(*args, **kwargs):
+        run = await claim(*args, **kwargs)
+        claims.append(run.done)
+        return run
+
+    monkeypatch.setattr(scheduler, "enqueue_due_reminders", counted)
+    world = await mf.seed(db, clock)
+    for _ in range(3):
+        await mf.scheduled(db, clock, world, "koordinator")
+        await mf.scheduled(db, clock, world)
+    clock.set(START - timedelta(minutes=30))
+    job = scheduler.ReminderScheduler(db, clock, quiet_hours=None)
+    assert (await job.run_once()).done == 12
+    assert claims == [2, 2, 2, 2, 2, 2, 0]  # each batch its own short transaction
+    assert (await job.run_once()).done == 0

@@ -194,7 +194,9 @@ async def _sent_back(db: Database, clock, world: f.World) -> int:
     pid, _ = await f.submitted(db, clock, world)
     fasilitator = await f.actor(db, world, "fasilitator")
     async with db.transaction() as s:
-        await review.request_revision(s, clock, fasilitator, pid, note="Lampirkan RAB")
+        await review.request_revision(
+            s, clock, fasilitator, pid, note="Mohon lampirkan RAB lengkap"
+        )
     return pid
 
 
@@ -247,18 +249,18 @@ async def _in_review(db: Database, clock, world: f.World) -> int:
 async def _approved(db: Database, clock, world: f.World, amount: int) -> int:
     pid = await _in_review(db, clock, world)
     async with db.transaction() as s:
-        await review.approve(s, clock, await f.actor(db, world, "fasilitator"), pid, amount=amount)
+        await review.approve(s, clock, await f.actor(db, world, "sekretaris"), pid, amount=amount)
     return pid
 
 
 async def test_an_approval_racing_a_withdrawal_stands(db, db2, clock):
     world = await f.seed(db, clock)
     pid = await _in_review(db, clock, world)
-    fasilitator = await f.actor(db, world, "fasilitator")
+    sekretaris = await f.actor(db, world, "sekretaris")
     koordinator = await f.actor(db, world, "koordinator")
     results = await race(
         db,
-        _as(fasilitator, review.approve, pid, clock, amount=10_000_000),
+        _as(sekretaris, review.approve, pid, clock, amount=10_000_000),
         db2,
         _as(koordinator, submit.withdraw, pid, clock, reason="Sudah didanai APBD"),
     )
