@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from conversations import (
     announcements,
+    ideas,
     meetings,
+    partner_answer,
     privacy,
     proposal_actions,
+    proposal_decision,
     proposal_form,
+    proposal_money,
     proposal_review,
     proposal_status,
+    reports,
 )
 from conversations.router import Routes, core_routes
 
@@ -20,8 +25,13 @@ FEATURES = (
     proposal_status,
     proposal_review,
     proposal_actions,
+    proposal_decision,
+    proposal_money,
+    partner_answer,
     meetings,
     announcements,
+    ideas,
+    reports,
 )
 
 

@@ -27,6 +27,10 @@ class Role(StrEnum):
     KOORDINATOR = "koordinator"
     FASILITATOR = "fasilitator"
     MITRA = "mitra"
+    # A member of a kota's committee (Panitia Kemitraan), from any of the three pillars.
+    PANITIA = "panitia"
+    # The committee's secretary: records its decisions (given to a fasilitator or a panitia).
+    SEKRETARIS = "sekretaris"
     ADMIN = "admin"
 
 
@@ -48,6 +52,11 @@ class MitraKind(StrEnum):
     KELOMPOK_PEDULI = "kelompok_peduli"
 
 
+class KotaKind(StrEnum):
+    KOTA = "kota"  # a city: Kota Bandung, APBD kota
+    KABUPATEN = "kabupaten"  # a regency: Kabupaten Bogor, APBD kabupaten
+
+
 # --- areas -----------------------------------------------------------------------------------
 
 
@@ -58,6 +67,10 @@ class Kota(SQLModel, table=True):
     timezone: str = Field(default="Asia/Jakarta", max_length=40)
     # Some cities call the committee "Pokja PAKET": let each city set the label.
     committee_label: str = Field(default="Panitia Kemitraan", max_length=100)
+    # KotaKind: a city ("Kota Bandung") or a regency ("Kabupaten Bogor"); messages say which.
+    kind: str = Field(default="kota", max_length=20, sa_column_kwargs={"server_default": "kota"})
+    # Retired: kept for history (its proposals, people, reports) but offered for nothing new.
+    retired_at: datetime | None = _utc_column()
 
 
 class Kelurahan(SQLModel, table=True):
@@ -69,12 +82,15 @@ class Kelurahan(SQLModel, table=True):
 
 
 class Bkm(SQLModel, table=True):
+    # Unique within a kota: two kelurahan in different kotas may both be "Sukamaju".
+    __table_args__ = (UniqueConstraint("kota_id", "name", name="uq_bkm_kota_id_name"),)
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True, max_length=150)
+    name: str = Field(max_length=150)
     kota_id: int = Field(foreign_key="kota.id", index=True)
     kelurahan_id: int = Field(foreign_key="kelurahan.id", index=True)
     level: str = Field(default=BkmLevel.AWAL.value, max_length=20)
     assessed_on: date | None = None
+    retired_at: datetime | None = _utc_column()
 
 
 class Mitra(SQLModel, table=True):
@@ -84,6 +100,7 @@ class Mitra(SQLModel, table=True):
     name: str = Field(unique=True, max_length=150)
     kind: str = Field(max_length=20)
     kota_id: int = Field(foreign_key="kota.id", index=True)
+    retired_at: datetime | None = _utc_column()
 
 
 # --- people ----------------------------------------------------------------------------------
@@ -100,6 +117,9 @@ class Person(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=30)
     onboarding_step: str | None = Field(default=None, max_length=20)
     unreachable_at: datetime | None = _utc_column()
+    # Consent withdrawn: nothing more is sent or processed; name and Telegram id are kept with
+    # the consent record until bot.domain.privacy.RETENTION has passed, then erased.
+    withdrawn_at: datetime | None = _utc_column()
     deleted_at: datetime | None = _utc_column()
     created_at: datetime | None = _utc_column()
 
@@ -130,6 +150,8 @@ class Invite(SQLModel, table=True):
     uses: int = 0
     expires_at: datetime | None = _utc_column()
     created_at: datetime | None = _utc_column()
+    # Revoked by the operator: the link stops working at once; the row stays for history.
+    revoked_at: datetime | None = _utc_column()
 
 
 class InviteRedemption(SQLModel, table=True):
@@ -141,6 +163,8 @@ class InviteRedemption(SQLModel, table=True):
     invite_id: int = Field(foreign_key="invite.id")
     person_id: int = Field(foreign_key="person.id")
     at: datetime | None = _utc_column()
+    # When the person who made the invite was told that someone joined with it (once).
+    inviter_told_at: datetime | None = _utc_column()
 
 
 class Consent(SQLModel, table=True):
@@ -236,6 +260,10 @@ class Outbox(SQLModel, table=True):
     # A document to send with the text (a meeting's .ics): sent as a file named `file_name`.
     file_name: str | None = Field(default=None, max_length=100)
     file_content: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    # A photo or document already on Telegram's servers (an announcement's), sent by its file id
+    # with the text as caption: "photo" | "document".
+    media_kind: str | None = Field(default=None, max_length=10)
+    media_file_id: str | None = Field(default=None, max_length=200)
 
 
 # --- proposals -------------------------------------------------------------------------------
@@ -270,13 +298,24 @@ class Proposal(SQLModel, table=True):
     jenis: str | None = Field(default=None, max_length=20)
     komponen: str | None = Field(default=None, max_length=40)
     uraian: str | None = Field(default=None, max_length=2000)
-    rw: str | None = Field(default=None, max_length=5)
-    rt: str | None = Field(default=None, max_length=5)
+    komponen_lain: str | None = Field(default=None, max_length=100)  # komponen "lainnya"
+    volume: str | None = Field(default=None, max_length=100)  # "250 m × 1,5 m"
+    status_lahan: str | None = Field(default=None, max_length=20)  # lingkungan work only
+    # Several allowed, normalised: "03, 04".
+    rw: str | None = Field(default=None, max_length=40)
+    rt: str | None = Field(default=None, max_length=40)
     latitude: float | None = None
     longitude: float | None = None
     kk: int | None = None
     kk_miskin: int | None = None
+    jiwa: int | None = None  # people (jiwa) who benefit
+    # Women who benefit, counted in people (jiwa perempuan): it always was "orang perempuan".
     perempuan: int | None = None
+    rencana: str | None = Field(default=None, max_length=20)  # in PJM Pronangkis / Renta / not
+    rencana_program: str | None = Field(default=None, max_length=150)
+    pemeliharaan: str | None = Field(default=None, max_length=20)  # who operates and maintains
+    # Chosen funding sources, comma-separated codes (steps.FUNDING): only theirs are asked.
+    sumber_dana: str | None = Field(default=None, max_length=200)
     anggaran_total: int | None = Field(default=None, sa_column=Column(BigInteger))
     dana_blm: int | None = Field(default=None, sa_column=Column(BigInteger))
     dana_apbd_kota: int | None = Field(default=None, sa_column=Column(BigInteger))
@@ -284,10 +323,19 @@ class Proposal(SQLModel, table=True):
     dana_kelompok_peduli: int | None = Field(default=None, sa_column=Column(BigInteger))
     dana_swadaya_tunai: int | None = Field(default=None, sa_column=Column(BigInteger))
     dana_lainnya: int | None = Field(default=None, sa_column=Column(BigInteger))
+    # Non-cash swadaya (labour, materials, land) valued in rupiah: counts in the RAB total.
+    dana_swadaya_natura: int | None = Field(default=None, sa_column=Column(BigInteger))
     swadaya_hok: int | None = None  # person-days of volunteer labour, not rupiah
     jadwal_mulai: date | None = None
     jadwal_selesai: date | None = None
     ksm_pelaksana: str | None = Field(default=None, max_length=100)
+    # "Mengetahui Lurah": the date the Lurah acknowledged it, or the signed letter (file id).
+    lurah_tanggal: date | None = None
+    lurah_file_id: str | None = Field(default=None, max_length=200)
+    lurah_file_kind: str | None = Field(default=None, max_length=20)  # "photo" | "document"
+    # The minutes of the BKM meeting that adopted it (berita acara): required at submission.
+    berita_acara_file_id: str | None = Field(default=None, max_length=200)
+    berita_acara_kind: str | None = Field(default=None, max_length=20)  # "photo" | "document"
     approved_amount: int | None = Field(default=None, sa_column=Column(BigInteger))
     disbursed_amount: int = Field(
         default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
@@ -307,6 +355,11 @@ class ProposalPartner(SQLModel, table=True):
     mitra_id: int = Field(foreign_key="mitra.id", index=True)
     answer: str | None = Field(default=None, max_length=20)  # None | "pledged" | "declined"
     pledged_amount: int | None = Field(default=None, sa_column=Column(BigInteger))
+    # A pledge is a plan ("rencana dukungan"): "cash" (pledged_amount), "in_kind" (plan_description,
+    # pledged_amount its optional estimated value) or "next_budget" (plan_year, pledged_amount).
+    plan_kind: str | None = Field(default=None, max_length=20)
+    plan_description: str | None = Field(default=None, max_length=500)
+    plan_year: int | None = None
     note: str | None = Field(default=None, max_length=500)
     answered_by_label: str | None = Field(default=None, max_length=200)
     answered_at: datetime | None = _utc_column()
@@ -326,6 +379,9 @@ class ProposalEvent(SQLModel, table=True):
     actor_label: str = Field(default="", max_length=200)
     note: str | None = Field(default=None, max_length=1000)
     amount: int | None = Field(default=None, sa_column=Column(BigInteger))
+    # What a line that keeps the status is: "plan_cash" | "plan_in_kind" | "plan_next_budget" |
+    # "decline" | "correction"; None for status changes and lines written before it existed.
+    kind: str | None = Field(default=None, max_length=20)
 
 
 class ProposalAttachment(SQLModel, table=True):
@@ -346,4 +402,10 @@ class ProposalCounter(SQLModel, table=True):
     last: int = 0
 
 
-from storage import announcement_models, meeting_models  # noqa: E402,F401
+from storage import (  # noqa: E402,F401
+    announcement_models,
+    committee_models,
+    idea_models,
+    meeting_models,
+    money_models,
+)

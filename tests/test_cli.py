@@ -31,7 +31,8 @@ def operator_env(
     """DATABASE_URL points at the test database; no stray .env or token leaks in."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", database_url)
-    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_USERNAME", "WEBHOOK_URL", "INVITE_VALID_DAYS"):
+    for name in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_USERNAME", "WEBHOOK_URL", "INVITE_VALID_DAYS",
+                 "DEFAULT_LOCALE", "DEFAULT_TIMEZONE"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     yield database_url
 
@@ -54,7 +55,7 @@ def refused(*args: str) -> str:
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(("Kesalahan: ", "Error: ")), result.stderr
     assert "Traceback" not in result.output
     return lines[0]
 
@@ -91,7 +92,7 @@ def test_kota_add_and_list() -> None:
         "--timezone", "Asia/Jakarta", "--committee-label", "Pokja PAKET",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Added kota Bandung, Jawa Barat (Asia/Jakarta")
+    assert result.stdout == "Ditambahkan: Kota Bandung, Jawa Barat (WIB; Pokja PAKET).\n"
     made = ok_json("kota", "add", "--name", "Makassar", "--timezone", "Asia/Makassar")["kota"]
     assert made["timezone"] == "Asia/Makassar" and made["committee_label"] == "Panitia Kemitraan"
     listed = ok_json("kota", "list")["kota"]
@@ -102,20 +103,51 @@ def test_kota_add_and_list() -> None:
 
 
 def test_kota_refusals() -> None:
-    assert "Zona waktu harus salah satu dari" in refused(
+    assert "Zona waktu harus WIB (Asia/Jakarta), WITA (Asia/Makassar) atau WIT" in refused(
         "kota", "add", "--name", "Paris", "--timezone", "Europe/Paris"
     )
-    ok_json("kota", "add", "--name", "Bandung")
-    assert refused("kota", "add", "--name", "bandung") == "Error: Kota bandung sudah terdaftar."
+    ok_json("kota", "add", "--name", "Bandung", "--timezone", "WIB")
+    assert (
+        refused("kota", "add", "--name", "bandung", "--timezone", "WIB")
+        == "Kesalahan: Kota bandung sudah terdaftar."
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "zone"),
+    [
+        (["--timezone", "WIB"], "Asia/Jakarta"),
+        (["--timezone", "wita"], "Asia/Makassar"),
+        (["--timezone", "WIT"], "Asia/Jayapura"),
+        (["--timezone", "asia/makassar"], "Asia/Makassar"),
+        (["--province", "Papua"], "Asia/Jayapura"),
+        (["--province", "Provinsi Sulawesi Selatan"], "Asia/Makassar"),
+        (["--province", "Jawa Barat", "--timezone", "WIB"], "Asia/Jakarta"),
+    ],
+)
+def test_kota_zone_from_abbreviation_name_or_province(args: list[str], zone: str) -> None:
+    assert ok_json("kota", "add", "--name", "Kota Uji", *args)["kota"]["timezone"] == zone
+
+
+def test_kota_zone_is_required_and_must_agree_with_the_province() -> None:
+    # Jayapura once silently got WIB: now the zone comes from the operator or the province.
+    assert "Mohon sebutkan zona waktunya" in refused("kota", "add", "--name", "Jayapura")
+    assert "Mohon sebutkan zona waktunya" in refused(
+        "kota", "add", "--name", "Atlantis", "--province", "Atlantis"
+    )
+    assert refused(
+        "kota", "add", "--name", "Jayapura", "--province", "Papua", "--timezone", "WIB"
+    ) == ("Kesalahan: Provinsi Papua berada di zona WIT, bukan WIB.")
+    assert ok_json("kota", "list")["kota"] == []
 
 
 def test_empty_lists_say_so() -> None:
-    assert paket("kota", "list").stdout.strip() == "No kota registered yet."
+    assert paket("kota", "list").stdout.strip() == "Belum ada kota yang terdaftar."
     assert ok_json("bkm", "list")["bkm"] == []
 
 
 def test_bkm_add_level_and_list() -> None:
-    ok_json("kota", "add", "--name", "Bandung")
+    ok_json("kota", "add", "--name", "Bandung", "--timezone", "WIB")
     bkm = ok_json(
         "bkm", "add", "--name", "BKM Sukamaju", "--kelurahan", "Sukamaju", "--kota", "Bandung",
         "--kecamatan", "Coblong", "--level", "berdaya", "--assessed", RECENT,
@@ -124,11 +156,12 @@ def test_bkm_add_level_and_list() -> None:
     assert (bkm["kota"], bkm["kecamatan"], bkm["kelurahan"]) == ("Bandung", "Coblong", "Sukamaju")
 
     old = (date.today() - timedelta(days=400)).isoformat()
-    result = paket("bkm", "level", "BKM Sukamaju", "--level", "mandiri", "--assessed", old)
-    assert result.exit_code == 0, result.output
-    assert (
-        "mandiri" in result.stdout and "not eligible: rating older than 12 months" in result.stdout
+    result = paket(
+        "bkm", "level", "BKM Sukamaju", "--level", "mandiri", "--assessed", old, "--force"
     )
+    assert result.exit_code == 0, result.output
+    assert "mandiri" in result.stdout
+    assert "belum memenuhi syarat: penilaiannya lebih dari 12 bulan" in result.stdout
     again = ok_json(
         "bkm", "level", "--bkm", "bkm sukamaju", "--level", "Madani", "--assessed", RECENT
     )
@@ -149,15 +182,17 @@ def test_bkm_add_level_and_list() -> None:
             ["--level", "hebat"],
             "Tingkat BKM harus salah satu dari: awal, berdaya, mandiri, madani.",
         ),
-        (["--assessed", "01/06/2026"], "--assessed must be a date written YYYY-MM-DD"),
-        (["--assessed", "2026-13-01"], "--assessed must be a date written YYYY-MM-DD"),
-        (["--assessed", "20260601"], "--assessed must be a date written YYYY-MM-DD"),
+        (["--assessed", "01/06/2026"], "--assessed harus tanggal bertulis YYYY-MM-DD"),
+        (["--assessed", "20260601"], "--assessed harus tanggal bertulis YYYY-MM-DD"),
+        # Written right, but no such day: said so, not "write it YYYY-MM-DD".
+        (["--assessed", "2026-13-01"], "--assessed: tanggal 2026-13-01 tidak ada di kalender."),
+        (["--assessed", "2026-02-30"], "--assessed: tanggal 2026-02-30 tidak ada di kalender."),
         (["--assessed", (date.today() + timedelta(days=9)).isoformat()], "masa depan"),
         (["--kota", "Jakarta"], "Kota Jakarta tidak ditemukan."),
     ],
 )
 def test_bkm_add_refusals(extra: list[str], message: str) -> None:
-    ok_json("kota", "add", "--name", "Bandung")
+    ok_json("kota", "add", "--name", "Bandung", "--timezone", "WIB")
     args = ["bkm", "add", "--name", "BKM X", "--kelurahan", "X", "--kota", "Bandung", *extra]
     assert message in refused(*args)
 
@@ -165,9 +200,10 @@ def test_bkm_add_refusals(extra: list[str], message: str) -> None:
 def test_bkm_level_refusals() -> None:
     seed()
     level = ["--level", "mandiri", "--assessed", RECENT]
-    assert "Name the BKM" in refused("bkm", "level", *level)
-    assert "once" in refused("bkm", "level", "BKM Sukamaju", "--bkm", "BKM Lain", *level)
-    assert "BKM Lain tidak ditemukan" in refused("bkm", "level", "BKM Lain", *level)
+    assert "Mohon sebutkan BKM-nya" in refused("bkm", "level", *level)
+    assert "sekali saja" in refused("bkm", "level", "BKM Sukamaju", "--bkm", "BKM Lain", *level)
+    # The name as typed, once: not "BKM BKM Lain".
+    assert refused("bkm", "level", "BKM Lain", *level) == "Kesalahan: BKM Lain tidak ditemukan."
     assert "YYYY-MM-DD" in refused(
         "bkm", "level", "BKM Sukamaju", "--level", "madani", "--assessed", "kemarin"
     )
@@ -191,6 +227,7 @@ def test_mitra_add_and_list() -> None:
         "name": "LSM Peduli Makassar",
         "kind": "kelompok_peduli",
         "kota": "Makassar",
+        "retired_at": None,
     }
     assert [m["name"] for m in ok_json("mitra", "list")["mitra"]] == [
         "Dinas PUPR Kota Bandung",
@@ -225,6 +262,7 @@ def test_mitra_refusals() -> None:
         ("koordinator", ["--bkm", "BKM Sukamaju"], {"kota": "Bandung", "bkm": "BKM Sukamaju"}),
         ("fasilitator", ["--kota", "Bandung"], {"kota": "Bandung", "bkm": None}),
         ("mitra", ["--mitra", "Dinas PUPR Kota Bandung"], {"mitra": "Dinas PUPR Kota Bandung"}),
+        ("panitia", ["--kota", "Bandung"], {"kota": "Bandung", "bkm": None}),
         ("admin", [], {"kota": None, "bkm": None, "mitra": None}),
     ],
 )
@@ -238,8 +276,10 @@ def test_user_grant_each_role(
     rows = query(operator_env, RoleGrant)
     assert [r.role for r in rows] == [role]
     assert [p.telegram_id for p in query(operator_env, Person)] == [123456789]
-    again = paket("user", "grant", "123456789", "--role", role, *scope)  # idempotent
-    assert again.exit_code == 0 and f"Granted {role}" in again.stdout
+    again = paket("user", "grant", "123456789", "--role", role, *scope)  # idempotent, and says so
+    assert again.exit_code == 0
+    assert again.stdout.startswith(f"Pengguna Telegram 123456789 sudah memegang peran {role}")
+    assert "tidak ada yang diubah" in again.stdout
     assert len(query(operator_env, RoleGrant)) == 1
 
 
@@ -250,11 +290,11 @@ def test_user_grant_each_role(
         (["--role", "koordinator"], "Peran koordinator memerlukan --bkm."),
         (["--role", "fasilitator"], "Peran fasilitator memerlukan --kota."),
         (["--role", "mitra"], "Peran mitra memerlukan --mitra."),
-        (["--role", "fasilitator", "--bkm", "BKM Sukamaju"], "Role fasilitator takes --kota"),
-        (["--role", "koordinator", "--bkm", "BKM Sukamaju", "--kota", "Bandung"], "takes --bkm"),
-        (["--role", "admin", "--kota", "Bandung"], "Role admin takes no area option"),
-        (["--role", "bupati"], "--role must be one of: warga, anggota, koordinator"),
-        (["--role", "anggota", "--bkm", "BKM Hilang"], "BKM BKM Hilang tidak ditemukan."),
+        (["--role", "fasilitator", "--bkm", "BKM Sukamaju"], "Peran fasilitator memakai --kota"),
+        (["--role", "koordinator", "--mitra", "Dinas PUPR Kota Bandung"], "memakai --bkm"),
+        (["--role", "admin", "--kota", "Bandung"], "Peran admin tidak memakai pilihan wilayah"),
+        (["--role", "bupati"], "--role harus salah satu dari: warga, anggota, koordinator"),
+        (["--role", "anggota", "--bkm", "BKM Hilang"], "Kesalahan: BKM Hilang tidak ditemukan."),
     ],
 )
 def test_user_grant_refusals(args: list[str], message: str, operator_env: str) -> None:
@@ -263,13 +303,33 @@ def test_user_grant_refusals(args: list[str], message: str, operator_env: str) -
     assert query(operator_env, RoleGrant) == [] and query(operator_env, Person) == []
 
 
+def test_the_committee_secretary_right_goes_to_a_member_of_that_kota(operator_env: str) -> None:
+    seed()
+    secretary = ["user", "grant", "123456789", "--role", "sekretaris", "--kota", "Bandung"]
+    assert "harus fasilitator atau anggota panitia Bandung" in refused(*secretary)
+    assert "Peran panitia memakai --kota" in refused("user", "grant", "1", "--role", "panitia")
+    ok_json("user", "grant", "123456789", "--role", "panitia", "--kota", "Bandung")
+    made = ok_json(*secretary)["grant"]
+    assert (made["role"], made["kota"]) == ("sekretaris", "Bandung")
+    assert sorted(r.role for r in query(operator_env, RoleGrant)) == ["panitia", "sekretaris"]
+    # A committee member can be invited; the secretary right is only granted.
+    assert (
+        ok_json("invite", "--role", "panitia", "--kota", "Bandung")["invite"]["role"] == "panitia"
+    )
+    assert "undang orangnya dulu dengan --role panitia" in refused(
+        "invite", "--role", "sekretaris", "--kota", "Bandung"
+    )
+
+
 def test_invite_prints_token_and_deep_link(operator_env: str) -> None:
     seed()
     result = paket("invite", "--role", "koordinator", "--bkm", "BKM Sukamaju")
     assert result.exit_code == 0, result.output
     token = query(operator_env, Invite)[0].token
     assert result.stdout.strip().endswith(f": https://t.me/paket_bot?start={token}")
-    assert f"Invite {token} (koordinator for BKM Sukamaju, 1 use," in result.stdout
+    assert f"Undangan {token} (koordinator (BKM Sukamaju), 1 kali pakai, " in result.stdout
+    # Valid until a time in the kota's own zone, not a bare UTC date.
+    assert "berlaku sampai " in result.stdout and " WIB)" in result.stdout
 
     made = ok_json(
         "invite", "--role", "anggota", "--bkm", "BKM Sukamaju", "--uses", "5", "--days", "3",
@@ -302,9 +362,13 @@ def test_invite_bot_username_from_environment_or_env_file(
     [
         (["--role", "koordinator"], "Undangan untuk peran ini harus menyebut BKM-nya."),
         (["--role", "anggota", "--bkm", "BKM Sukamaju", "--uses", "0"], "harus 1 sampai 50"),
-        (["--role", "anggota", "--bkm", "BKM Sukamaju", "--days", "0"], "--days must be 1 to 365"),
+        (
+            ["--role", "anggota", "--bkm", "BKM Sukamaju", "--days", "0"],
+            "--days harus 1 sampai 365",
+        ),
         (["--role", "anggota", "--bkm", "BKM Sukamaju", "--bot-username", "a b"], "--bot-username"),
-        (["--role", "raja", "--bkm", "BKM Sukamaju"], "--role must be one of"),
+        (["--role", "raja", "--bkm", "BKM Sukamaju"], "--role harus salah satu dari"),
+        ([], "Mohon sebutkan --role untuk undangan baru"),
     ],
 )
 def test_invite_refusals(args: list[str], message: str, operator_env: str) -> None:
@@ -325,8 +389,8 @@ def test_json_errors_are_json() -> None:
 def test_bad_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "mysql://nope")
     line = refused("kota", "list")
-    assert (
-        line == "Error: Setting DATABASE_URL is invalid: must be an sqlite:/// or postgresql:// URL"
+    assert line == (
+        "Kesalahan: Setting DATABASE_URL is invalid: must be an sqlite:/// or postgresql:// URL"
     )
 
 
@@ -335,7 +399,18 @@ def test_usage_mistakes_end_in_one_line(capsys: pytest.CaptureFixture[str]) -> N
         cli.main(["kota", "add", "--province", "Jawa Barat"])
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip()
-    assert err == "Error: Missing option '--name'. Try 'paket-bot kota add --help'."
+    # In the operator's language, Click's English included: one language per line.
+    assert err == "Kesalahan: --name wajib diisi. Coba `paket-bot kota add --help`."
+    with pytest.raises(SystemExit):
+        cli.main(["bkm", "list", "--kotta", "Bandung"])
+    assert capsys.readouterr().err.strip() == (
+        "Kesalahan: Pilihan --kotta tidak dikenal (mungkin --kota). Coba `paket-bot bkm list --help`."
+    )
+    with pytest.raises(SystemExit):
+        cli.main(["user", "grant", "abc", "--role", "warga"])
+    assert capsys.readouterr().err.strip() == (
+        "Kesalahan: Nilai untuk TELEGRAM_ID tidak sah. Coba `paket-bot user grant --help`."
+    )
     with pytest.raises(SystemExit) as exit_:
         cli.main(["user", "grant", "abc", "--role", "warga", "--json"])
     assert exit_.value.code == 2
@@ -344,9 +419,9 @@ def test_usage_mistakes_end_in_one_line(capsys: pytest.CaptureFixture[str]) -> N
 
 def test_main_runs_a_command(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["kota", "add", "--name", "Bandung"])
+        cli.main(["kota", "add", "--name", "Bandung", "--province", "Jawa Barat"])
     assert exit_.value.code == 0
-    assert capsys.readouterr().out.startswith("Added kota Bandung")
+    assert capsys.readouterr().out.startswith("Ditambahkan: Kota Bandung")
 
 
 def test_db_upgrade_migrates_a_fresh_database(
@@ -355,21 +430,24 @@ def test_db_upgrade_migrates_a_fresh_database(
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new' / 'paket.db'}")
     data = ok_json("db", "upgrade")
     assert data["revision"] == data["head"] and data["revision"]
-    assert "(latest)" in paket("db", "upgrade").stdout
+    assert "(terbaru)" in paket("db", "upgrade").stdout
 
 
 def test_data_commands_migrate_a_fresh_database(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
-    assert ok_json("kota", "add", "--name", "Bandung")["kota"]["name"] == "Bandung"
+    assert (
+        ok_json("kota", "add", "--name", "Bandung", "--timezone", "WIB")["kota"]["name"]
+        == "Bandung"
+    )
 
 
 def _fake(monkeypatch: pytest.MonkeyPatch, module: str, function: str) -> list[Settings]:
     """Stand in for a blocking entry point, recording the settings it was given."""
     calls: list[Settings] = []
     fake = ModuleType(module)
-    setattr(fake, function, calls.append)
+    setattr(fake, function, lambda settings, **_options: calls.append(settings))
     monkeypatch.setitem(sys.modules, module, fake)
     return calls
 
@@ -380,7 +458,7 @@ def test_run_without_token_starts_the_demo(monkeypatch: pytest.MonkeyPatch, tmp_
     bot_calls = _fake(monkeypatch, "bot.runtime.app", "run")
     result = paket("run")
     assert result.exit_code == 0, result.output
-    assert "TELEGRAM_BOT_TOKEN is not set" in result.stdout
+    assert "TELEGRAM_BOT_TOKEN belum diisi" in result.stdout
     assert len(demo_calls) == 1 and bot_calls == []
     assert ok_json("db", "upgrade")["revision"] == ok_json("db", "upgrade")["head"]
 
@@ -396,7 +474,7 @@ def test_run_with_token_starts_the_bot(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_run_reports_a_bad_token_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-token")
-    assert refused("run").startswith("Error: Setting TELEGRAM_BOT_TOKEN is invalid")
+    assert refused("run").startswith("Kesalahan: Setting TELEGRAM_BOT_TOKEN is invalid")
 
 
 def test_demo_command(monkeypatch: pytest.MonkeyPatch) -> None:

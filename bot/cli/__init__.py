@@ -1,9 +1,13 @@
 """The operator's command line, `paket-bot`: set up areas, people and invites; run the bot.
 
-    paket-bot run | demo | invite          runtime.py, people.py
-    paket-bot db upgrade                   runtime.py
-    paket-bot kota|bkm|mitra add|list      areas.py (and `bkm level`)
-    paket-bot user grant                   people.py
+    paket-bot run | demo                        runtime.py
+    paket-bot db upgrade                        runtime.py
+    paket-bot kota|mitra add|list|rename|retire areas.py
+    paket-bot bkm add|level|list|rename|retire  bkm.py
+    paket-bot user grant|list|revoke            people.py
+    paket-bot invite [list|revoke]              invites.py
+    paket-bot privacy requests                  privacy.py
+    paket-bot report                            report.py
 
 What every command shares (settings, one transaction as SYSTEM, text or --json output,
 one-line errors) lives in common.py.
@@ -15,8 +19,9 @@ import sys
 
 import typer
 
-from bot.cli import areas, people, runtime
+from bot.cli import areas, bkm, invites, people, privacy, report, runtime
 from bot.cli.common import fail, group
+from bot.cli.common import say as _
 
 __all__ = ["app", "main"]
 
@@ -25,12 +30,14 @@ app = group("PAKET Bot: run the bot and set up kota, BKM, partners, roles and in
 # Order matters only for `paket-bot --help`: commands first, then the groups.
 app.command()(runtime.run)
 app.command()(runtime.demo)
-app.command()(people.invite)
+app.command()(report.report)
 app.add_typer(runtime.db_app, name="db")
 app.add_typer(areas.kota_app, name="kota")
-app.add_typer(areas.bkm_app, name="bkm")
+app.add_typer(bkm.bkm_app, name="bkm")
 app.add_typer(areas.mitra_app, name="mitra")
 app.add_typer(people.user_app, name="user")
+app.add_typer(invites.invite_app, name="invite")
+app.add_typer(privacy.privacy_app, name="privacy")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -40,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         code = command.main(args=args, prog_name="paket-bot", standalone_mode=False)
     except typer.Abort:
-        typer.echo("Aborted.", err=True)
+        typer.echo(_("Dibatalkan."), err=True)
         sys.exit(1)
     except Exception as exc:
         # Click's usage errors (missing option, bad integer...) carry an exit code and a message.
@@ -51,7 +58,36 @@ def main(argv: list[str] | None = None) -> None:
             exc.show()  # type: ignore[attr-defined]  # prints the help, as intended
             sys.exit(exit_code)
         ctx = getattr(exc, "ctx", None)
-        hint = f" Try '{ctx.command_path} --help'." if ctx is not None else ""
-        fail("--json" in args, exc.format_message().rstrip(".") + "." + hint)
+        message = _usage_message(exc)
+        if ctx is not None:
+            message = _("{reason} Coba `{command} --help`.", reason=message,
+                          command=ctx.command_path)  # fmt: skip
+        fail("--json" in args, message)
         sys.exit(exit_code)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _usage_message(exc: Exception) -> str:
+    """Click's usage errors in the operator's language (Click's own text is English).
+
+    The common three are said in our words; any other keeps Click's detail inside our line.
+    """
+    kind = type(exc).__name__
+    param = getattr(exc, "param", None)
+    if getattr(param, "param_type_name", "") == "argument":
+        name = getattr(param, "metavar", None) or getattr(param, "human_readable_name", "")
+    else:
+        name = "/".join(getattr(param, "opts", ()) or ())
+    if kind == "MissingParameter" and name:
+        return _("{option} wajib diisi.", option=name)
+    if kind == "NoSuchOption":
+        option = getattr(exc, "option_name", "")
+        possible = ", ".join(getattr(exc, "possibilities", None) or ())
+        if possible:
+            return _("Pilihan {option} tidak dikenal (mungkin {possible}).", option=option,
+                     possible=possible)  # fmt: skip
+        return _("Pilihan {option} tidak dikenal.", option=option)
+    if kind == "BadParameter" and name:
+        return _("Nilai untuk {option} tidak sah.", option=name)
+    detail = exc.format_message().rstrip(".") + "."  # type: ignore[attr-defined]
+    return _("Perintah tidak dapat dibaca: {detail}", detail=detail)

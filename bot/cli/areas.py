@@ -1,16 +1,17 @@
-"""`paket-bot kota|bkm|mitra`: register the areas and partners the service works in."""
+"""`paket-bot kota|mitra`: register the areas and partners the service works in (BKMs: bkm.py).
+
+Each has add, list, rename and retire. Retiring keeps the history (proposals, people, reports)
+and only stops new use; lists show retired ones, marked.
+"""
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Annotated, Any
 
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli.common import (
-    CliError,
     JsonFlag,
     KotaFilter,
     emit,
@@ -20,97 +21,61 @@ from bot.cli.common import (
     listing,
     reporting,
 )
+from bot.cli.common import say as _
 from bot.config import load_settings
-from bot.domain import areas
+from bot.domain import area_changes, areas
 from bot.domain.actors import SYSTEM
 from bot.domain.clock import Clock
-from storage.models import Bkm, Kelurahan, Kota, Mitra
+from bot.domain.zones import short_zone
+from storage.models import Bkm, Kota, KotaKind, Mitra
 
 kota_app = group("Kota (cities and regencies).")
-bkm_app = group("BKM and their level.")
 mitra_app = group("Partners: Dinas and Kelompok Peduli.")
 
-LevelOption = Annotated[str, typer.Option(help="awal, berdaya, mandiri or madani.")]
+NewName = Annotated[str, typer.Option("--to", help="The new name.")]
 
 # --- views -----------------------------------------------------------------------------------
 
 
+def retired_at(row: Kota | Bkm | Mitra) -> str | None:
+    """When `row` was retired, for views (None: active)."""
+    return row.retired_at.isoformat() if row.retired_at else None
+
+
 def _kota_view(kota: Kota) -> dict[str, Any]:
-    fields = ("id", "name", "province", "timezone", "committee_label")
-    return {f: getattr(kota, f) for f in fields}
+    fields = ("id", "name", "kind", "province", "timezone", "committee_label")
+    return {f: getattr(kota, f) for f in fields} | {"retired_at": retired_at(kota)}
+
+
+def marked(line: str, view: dict[str, Any]) -> str:
+    """`line`, marked when the row it shows is retired (lists keep retired ones: history)."""
+    return _("{line} [dipensiunkan]", line=line) if view.get("retired_at") else line
 
 
 def _kota_line(v: dict[str, Any]) -> str:
-    province = f", {v['province']}" if v["province"] else ""
-    return f"{v['name']}{province} ({v['timezone']}; committee: {v['committee_label']})"
-
-
-async def _bkm_view(s: AsyncSession, bkm: Bkm, today: date) -> dict[str, Any]:
-    kelurahan = await s.get_one(Kelurahan, bkm.kelurahan_id)
-    check = areas.eligibility(bkm, today)
-    return {
-        "id": bkm.id,
-        "name": bkm.name,
-        "kota": await kota_name(s, bkm.kota_id),
-        "kecamatan": kelurahan.kecamatan,
-        "kelurahan": kelurahan.name,
-        "level": bkm.level,
-        "assessed_on": bkm.assessed_on.isoformat() if bkm.assessed_on else None,
-        "eligible": check.eligible,
-        "ineligible_reason": check.reason,
-    }
-
-
-_WHY_NOT = {
-    "level": "level below berdaya",
-    "expired": "rating older than 12 months",
-    "unrated": "no assessment date",
-}
-
-
-def _bkm_line(v: dict[str, Any]) -> str:
-    assessed = f"assessed {v['assessed_on']}" if v["assessed_on"] else "not assessed"
-    verdict = "eligible" if v["eligible"] else f"not eligible: {_WHY_NOT[v['ineligible_reason']]}"
-    return (
-        f"{v['name']}: kelurahan {v['kelurahan']}, {v['kota']}; {v['level']}, {assessed}; {verdict}"
+    area = (
+        _("Kabupaten {name}", name=v["name"])
+        if v["kind"] == KotaKind.KABUPATEN.value
+        else _("Kota {name}", name=v["name"])
     )
+    zone, label = short_zone(v["timezone"]), v["committee_label"]
+    line = (
+        _("{area}, {province} ({zone}; {committee})", area=area, province=v["province"],
+            zone=zone, committee=label)
+        if v["province"]
+        else _("{area} ({zone}; {committee})", area=area, zone=zone, committee=label)
+    )  # fmt: skip
+    return marked(line, v)
 
 
 async def _mitra_view(s: AsyncSession, mitra: Mitra) -> dict[str, Any]:
     kota = await kota_name(s, mitra.kota_id)
-    return {"id": mitra.id, "name": mitra.name, "kind": mitra.kind, "kota": kota}
+    view = {"id": mitra.id, "name": mitra.name, "kind": mitra.kind, "kota": kota}
+    return view | {"retired_at": retired_at(mitra)}
 
 
 def _mitra_line(v: dict[str, Any]) -> str:
-    return f"{v['name']} ({v['kind']}, {v['kota']})"
-
-
-# --- parsing ---------------------------------------------------------------------------------
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _parse_date(value: str, option: str) -> date:
-    """A YYYY-MM-DD date; 01/06/2026 or 20260601 is refused rather than guessed."""
-    text = value.strip()
-    if _ISO_DATE.fullmatch(text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
-    raise CliError(f"{option} must be a date written YYYY-MM-DD, e.g. 2026-06-01 (got {value!r}).")
-
-
-def _one_bkm(argument: str | None, option: str | None) -> str:
-    """The BKM named as the argument or with --bkm (the same name twice is fine)."""
-    if argument and option and " ".join(argument.split()) != " ".join(option.split()):
-        raise CliError("Name the BKM once: as an argument or with --bkm, not both.")
-    name = argument or option
-    if not name:
-        raise CliError(
-            'Name the BKM: paket-bot bkm level "BKM Sukamaju" --level ... --assessed ...'
-        )
-    return name
+    return marked(_("{name} ({kind}, {kota})", name=v["name"], kind=v["kind"], kota=v["kota"]), v)
 
 
 # --- kota ------------------------------------------------------------------------------------
@@ -119,123 +84,83 @@ def _one_bkm(argument: str | None, option: str | None) -> str:
 @kota_app.command("add")
 def kota_add(
     name: Annotated[str, typer.Option(help="Name of the kota, e.g. Bandung.")],
-    province: Annotated[str, typer.Option(help='Province, e.g. "Jawa Barat".')] = "",
+    province: Annotated[
+        str,
+        typer.Option(help='Province, e.g. "Jawa Barat" (gives the zone if --timezone is not set).'),
+    ] = "",
     timezone: Annotated[
         str | None,
-        typer.Option(help="Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)."),
+        typer.Option(
+            help="WIB, WITA or WIT (or Asia/Jakarta, Asia/Makassar, Asia/Jayapura); "
+            "required unless --province names a known province."
+        ),
     ] = None,
     committee_label: Annotated[
         str | None, typer.Option(help='What the city calls its committee, e.g. "Pokja PAKET".')
     ] = None,
+    kind: Annotated[
+        str, typer.Option(help='"kota" (a city, the default) or "kabupaten" (a regency).')
+    ] = "kota",
     as_json: JsonFlag = False,
 ) -> None:
-    """Register a kota with its one time zone."""
+    """Register a kota or kabupaten with its one time zone."""
     with reporting(as_json):
         settings = load_settings()
-        zone = timezone or settings.default_timezone
 
         async def op(s: AsyncSession, clock: Clock) -> dict[str, Any]:
             kota = await areas.add_kota(
-                s,
-                clock,
-                SYSTEM,
-                name=name,
-                province=province,
-                timezone=zone,
-                committee_label=committee_label,
-            )
+                s, clock, SYSTEM, name=name, province=province, timezone=timezone,
+                committee_label=committee_label, kind=kind,
+            )  # fmt: skip
             return _kota_view(kota)
 
         view = in_store(settings, op)
-        emit(as_json, f"Added kota {_kota_line(view)}.", kota=view)
+        emit(as_json, _("Ditambahkan: {line}.", line=_kota_line(view)), kota=view)
 
 
 @kota_app.command("list")
 def kota_list(as_json: JsonFlag = False) -> None:
-    """List every kota."""
+    """List every kota (retired ones marked)."""
     with reporting(as_json):
 
         async def op(s: AsyncSession, _clock: Clock) -> list[dict[str, Any]]:
-            return [_kota_view(k) for k in await areas.list_kota(s)]
+            return [_kota_view(k) for k in await areas.list_kota(s, retired=True)]
 
-        listing(as_json, "kota", in_store(load_settings(), op), _kota_line)
-
-
-# --- bkm -------------------------------------------------------------------------------------
+        rows = in_store(load_settings(), op)
+        listing(as_json, "kota", rows, _kota_line, _("Belum ada kota yang terdaftar."))
 
 
-@bkm_app.command("add")
-def bkm_add(
-    name: Annotated[str, typer.Option(help='Name of the BKM, e.g. "BKM Sukamaju".')],
-    kelurahan: Annotated[str, typer.Option(help="Its kelurahan (created on first use).")],
-    kota: Annotated[str, typer.Option(help="Its kota (already added).")],
-    kecamatan: Annotated[str, typer.Option(help="Its kecamatan.")] = "",
-    level: LevelOption = "awal",
-    assessed: Annotated[str | None, typer.Option(help="Date of the rating, YYYY-MM-DD.")] = None,
+@kota_app.command("rename")
+def kota_rename(
+    name: Annotated[str, typer.Argument(metavar="KOTA", help="Its current name.")],
+    to: NewName,
     as_json: JsonFlag = False,
 ) -> None:
-    """Register a BKM with its level and the date it was assessed."""
+    """Rename a kota; everything in it follows."""
     with reporting(as_json):
-        assessed_on = _parse_date(assessed, "--assessed") if assessed is not None else None
-        settings = load_settings()
 
         async def op(s: AsyncSession, clock: Clock) -> dict[str, Any]:
-            bkm = await areas.add_bkm(
-                s,
-                clock,
-                SYSTEM,
-                name=name,
-                kota=kota,
-                kelurahan=kelurahan,
-                kecamatan=kecamatan,
-                level=level,
-                assessed_on=assessed_on,
-            )
-            return await _bkm_view(s, bkm, clock.now().date())
+            kota = await areas.find_kota(s, name)
+            return _kota_view(await area_changes.rename(s, clock, SYSTEM, kota, to))
 
-        view = in_store(settings, op)
-        emit(as_json, f"Added {_bkm_line(view)}.", bkm=view)
+        view = in_store(load_settings(), op)
+        emit(as_json, _("Diganti namanya: {line}.", line=_kota_line(view)), kota=view)
 
 
-@bkm_app.command("level")
-def bkm_level(
-    level: LevelOption,
-    assessed: Annotated[str, typer.Option(help="Date of the assessment, YYYY-MM-DD.")],
-    bkm_name: Annotated[
-        str | None, typer.Argument(metavar="[BKM]", help="Name of the BKM.")
-    ] = None,
-    bkm: Annotated[
-        str | None, typer.Option("--bkm", help="Name of the BKM (or as argument).")
-    ] = None,
+@kota_app.command("retire")
+def kota_retire(
+    name: Annotated[str, typer.Argument(metavar="KOTA", help="Its name.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """Record a BKM's new rating from the facilitators' assessment."""
+    """Retire a kota: its history stays; no new BKM, partner or invite in it."""
     with reporting(as_json):
-        target = _one_bkm(bkm_name, bkm)
-        assessed_on = _parse_date(assessed, "--assessed")
-        settings = load_settings()
 
         async def op(s: AsyncSession, clock: Clock) -> dict[str, Any]:
-            row = await areas.set_bkm_level(
-                s, clock, SYSTEM, bkm=target, level=level, assessed_on=assessed_on
-            )
-            return await _bkm_view(s, row, clock.now().date())
+            kota = await areas.find_kota(s, name)
+            return _kota_view(await area_changes.retire(s, clock, SYSTEM, kota))
 
-        view = in_store(settings, op)
-        emit(as_json, f"Updated {_bkm_line(view)}.", bkm=view)
-
-
-@bkm_app.command("list")
-def bkm_list(kota: KotaFilter = None, as_json: JsonFlag = False) -> None:
-    """List BKMs with their level and whether they may take part in PAKET."""
-    with reporting(as_json):
-
-        async def op(s: AsyncSession, clock: Clock) -> list[dict[str, Any]]:
-            kota_id = (await areas.find_kota(s, kota)).id if kota else None
-            today = clock.now().date()
-            return [await _bkm_view(s, b, today) for b in await areas.list_bkm(s, kota_id)]
-
-        listing(as_json, "bkm", in_store(load_settings(), op), _bkm_line)
+        view = in_store(load_settings(), op)
+        emit(as_json, _("Dipensiunkan: {line}.", line=_kota_line(view)), kota=view)
 
 
 # --- mitra -----------------------------------------------------------------------------------
@@ -256,16 +181,51 @@ def mitra_add(
             return await _mitra_view(s, mitra)
 
         view = in_store(load_settings(), op)
-        emit(as_json, f"Added mitra {_mitra_line(view)}.", mitra=view)
+        emit(as_json, _("Ditambahkan: mitra {line}.", line=_mitra_line(view)), mitra=view)
 
 
 @mitra_app.command("list")
 def mitra_list(kota: KotaFilter = None, as_json: JsonFlag = False) -> None:
-    """List partners."""
+    """List partners (retired ones marked)."""
     with reporting(as_json):
 
         async def op(s: AsyncSession, _clock: Clock) -> list[dict[str, Any]]:
             kota_id = (await areas.find_kota(s, kota)).id if kota else None
-            return [await _mitra_view(s, m) for m in await areas.list_mitra(s, kota_id)]
+            found = await areas.list_mitra(s, kota_id, retired=True)
+            return [await _mitra_view(s, m) for m in found]
 
-        listing(as_json, "mitra", in_store(load_settings(), op), _mitra_line)
+        rows = in_store(load_settings(), op)
+        listing(as_json, "mitra", rows, _mitra_line, _("Belum ada mitra yang terdaftar."))
+
+
+@mitra_app.command("rename")
+def mitra_rename(
+    name: Annotated[str, typer.Argument(metavar="MITRA", help="Its current name.")],
+    to: NewName,
+    as_json: JsonFlag = False,
+) -> None:
+    """Rename a partner; its answers to proposals follow."""
+    with reporting(as_json):
+
+        async def op(s: AsyncSession, clock: Clock) -> dict[str, Any]:
+            row = await area_changes.rename(s, clock, SYSTEM, await areas.find_mitra(s, name), to)
+            return await _mitra_view(s, row)
+
+        view = in_store(load_settings(), op)
+        emit(as_json, _("Diganti namanya: mitra {line}.", line=_mitra_line(view)), mitra=view)
+
+
+@mitra_app.command("retire")
+def mitra_retire(
+    name: Annotated[str, typer.Argument(metavar="MITRA", help="Its name.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Retire a partner: its answers stay; new proposals can no longer choose it."""
+    with reporting(as_json):
+
+        async def op(s: AsyncSession, clock: Clock) -> dict[str, Any]:
+            row = await area_changes.retire(s, clock, SYSTEM, await areas.find_mitra(s, name))
+            return await _mitra_view(s, row)
+
+        view = in_store(load_settings(), op)
+        emit(as_json, _("Dipensiunkan: mitra {line}.", line=_mitra_line(view)), mitra=view)

@@ -4,23 +4,30 @@ A data command loads the settings, brings the database to the latest migration (
 head, so a fresh machine works), runs one domain operation in one transaction as the operator
 (`SYSTEM`), and prints one line, or one JSON object with `--json`. Bad input ends in one clear
 line and exit code 1, never a traceback.
+
+Every line is in one language, the operator's (DEFAULT_LOCALE), from the same Babel catalogs
+as the bot's messages: `say()` is the CLI's `tr._`. It does not HTML-escape, since a terminal
+shows text, not Telegram markup.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.config import Settings, SettingsError
+from bot.config import Settings, SettingsError, load_settings
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.errors import DomainError
+from bot.i18n import Html, Msgid, Translator, normalise_locale
 from storage.db import Database, upgrade
 from storage.models import Kota
 
@@ -43,7 +50,61 @@ def group(help_text: str) -> typer.Typer:
 
 
 class CliError(Exception):
-    """Bad operator input caught by the CLI itself, before any domain call."""
+    """Bad operator input caught by the CLI itself: a msgid and its placeholders."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+# --- the operator's language -----------------------------------------------------------------
+
+
+def operator_locale() -> str:
+    """DEFAULT_LOCALE; read from the environment alone when the settings themselves are bad."""
+    try:
+        return load_settings().default_locale
+    except SettingsError:
+        return normalise_locale(os.environ.get("DEFAULT_LOCALE"))
+
+
+# One command's translators, by zone: reading the settings for every line of a long list
+# would cost a millisecond a line. Set by `reporting()` for the length of one command only,
+# since tests (and a long-lived caller) change DEFAULT_LOCALE between commands.
+_TRANSLATORS: ContextVar[dict[str, Translator] | None] = ContextVar("translators", default=None)
+
+
+def translator(timezone: str = "Asia/Jakarta") -> Translator:
+    """The operator's translator; `timezone` for times shown in a kota's zone."""
+    cache = _TRANSLATORS.get()
+    if cache is None:
+        return Translator(operator_locale(), timezone)
+    if timezone not in cache:
+        cache[timezone] = Translator(operator_locale(), timezone)
+    return cache[timezone]
+
+
+def say(msgid: str, /, **params: Any) -> str:
+    """`msgid` in the operator's language, placeholders filled, nothing escaped."""
+    return str(translator()._(msgid, **_unescaped(params)))
+
+
+def say_n(singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """The plural-aware `say`."""
+    return str(translator().n_(singular, plural, n, **_unescaped(params)))
+
+
+# The extraction keyword is `_`: CLI modules import `say as _` so their literals are found.
+_ = say
+
+
+def _unescaped(params: dict[str, Any]) -> dict[str, Any]:
+    # Html passes through the translator unescaped; Msgid must stay a Msgid to be translated.
+    return {
+        k: Html(v) if isinstance(v, str) and not isinstance(v, Msgid | Html) else v
+        for k, v in params.items()
+    }
 
 
 # --- output and errors -----------------------------------------------------------------------
@@ -58,33 +119,35 @@ def emit(as_json: bool, text: str, **data: Any) -> None:
 
 
 def fail(as_json: bool, message: str) -> None:
-    """Print a failure: "Error: ..." on stderr, or `{"ok": false, ...}` on stdout with --json."""
+    """Print a failure: "Kesalahan: ..." on stderr, or `{"ok": false, ...}` with --json."""
     if as_json:
         typer.echo(json.dumps({"ok": False, "error": message}, ensure_ascii=False))
     else:
-        typer.echo(f"Error: {message}", err=True)
+        typer.echo(_("Kesalahan: {reason}", reason=message), err=True)
 
 
-def listing(as_json: bool, key: str, rows: list[dict[str, Any]], line: Callable[..., str]) -> None:
-    """Print one line per row, or say that there are none yet."""
-    text = "\n".join(line(r) for r in rows) if rows else f"No {key} registered yet."
+def listing(
+    as_json: bool, key: str, rows: list[dict[str, Any]], line: Callable[..., str], empty: str
+) -> None:
+    """Print one line per row, or `empty` (already said) when there are none."""
+    text = "\n".join(line(r) for r in rows) if rows else empty
     emit(as_json, text, **{key: rows})
 
 
 def describe(exc: Exception) -> str:
     """One line for any failure: domain errors with their params filled, the rest summarised."""
-    if isinstance(exc, DomainError):
+    if isinstance(exc, DomainError | CliError):
         try:
-            return exc.message.format(**exc.params)
+            return say(exc.message, **exc.params)
         except (KeyError, IndexError, ValueError):
-            return exc.message
+            return say(exc.message)
     if isinstance(exc, SQLAlchemyError):
         cause = getattr(exc, "orig", None) or exc
-        return f"database error: {_first_line(cause)}"
-    if isinstance(exc, CliError | SettingsError):
-        return str(exc)
+        return _("Kesalahan basis data: {detail}", detail=_first_line(cause))
+    if isinstance(exc, SettingsError):
+        return str(exc)  # names the setting and pydantic's reason, which has no catalog
     if isinstance(exc, ConnectionError):
-        return f"cannot connect: {_first_line(exc)}"
+        return _("Tidak dapat tersambung: {detail}", detail=_first_line(exc))
     return f"{type(exc).__name__}: {_first_line(exc)}"
 
 
@@ -96,6 +159,7 @@ def _first_line(exc: BaseException) -> str:
 @contextmanager
 def reporting(as_json: bool) -> Iterator[None]:
     """Turn every failure into one line (or a JSON object) and exit code 1."""
+    translators = _TRANSLATORS.set({})
     try:
         yield
     except (typer.Exit, typer.Abort):
@@ -105,6 +169,8 @@ def reporting(as_json: bool) -> Iterator[None]:
     except Exception as exc:
         fail(as_json, describe(exc))
         raise typer.Exit(1) from None
+    finally:
+        _TRANSLATORS.reset(translators)
 
 
 # --- the store -------------------------------------------------------------------------------

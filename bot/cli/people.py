@@ -1,28 +1,52 @@
-"""`paket-bot user grant` and `paket-bot invite`: give people their roles, directly or by link."""
+"""`paket-bot user grant|list|revoke`: who holds which role, where.
+
+Roles are given directly (`user grant`, for someone whose Telegram id the operator knows) or
+by a link (`invite`, invites.py); both can be taken back (`user revoke`, `invite revoke`). The
+role and scope options and their checks live here and are shared with invites.py.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cli.common import CliError, JsonFlag, emit, group, in_store, kota_name, reporting
-from bot.config import Settings, load_settings
-from bot.domain import areas, invites, people
-from bot.domain.actors import SYSTEM
+from bot.cli.common import (
+    CliError,
+    JsonFlag,
+    emit,
+    group,
+    in_store,
+    kota_name,
+    listing,
+    reporting,
+)
+from bot.cli.common import say as _
+from bot.config import load_settings
+from bot.domain import areas, people, roster
+from bot.domain.actors import SYSTEM, grants_of, person_by_telegram
 from bot.domain.clock import Clock
-from storage.models import Bkm, Invite, Kota, Mitra, Role
+from bot.i18n import N_
+from storage.models import Bkm, Kota, Mitra, Role
 
 user_app = group("People and their roles.")
-
-RoleOption = Annotated[
-    str, typer.Option(help="warga, anggota, koordinator, fasilitator, mitra or admin.")
-]
+ROLES_HELP = (
+    "warga, anggota, koordinator, fasilitator, mitra, panitia (a member of the kota's "
+    "Panitia Kemitraan), sekretaris (its secretary, who records its decisions) or admin."
+)
+RoleOption = Annotated[str, typer.Option(help=ROLES_HELP)]
 BkmScope = Annotated[str | None, typer.Option("--bkm", help="For anggota and koordinator.")]
-KotaScope = Annotated[str | None, typer.Option("--kota", help="For fasilitator.")]
+KotaScope = Annotated[
+    str | None,
+    typer.Option(
+        "--kota", help="For fasilitator, panitia and sekretaris (and to tell BKMs apart)."
+    ),
+]
 MitraScope = Annotated[str | None, typer.Option("--mitra", help="For mitra.")]
+TelegramId = Annotated[
+    int, typer.Argument(metavar="TELEGRAM_ID", help="The person's numeric Telegram id.")
+]
 
 # Which scope option each role takes; the domain refuses a missing one.
 _SCOPES = {
@@ -31,77 +55,86 @@ _SCOPES = {
     Role.KOORDINATOR: ("bkm",),
     Role.FASILITATOR: ("kota",),
     Role.MITRA: ("mitra",),
+    Role.PANITIA: ("kota",),
+    Role.SEKRETARIS: ("kota",),
     Role.ADMIN: (),
 }
+# Roles bound to a kota's committee: without a kota they would mean nothing.
+_COMMITTEE_ROLES = (Role.PANITIA, Role.SEKRETARIS)
 
-_BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
 
-
-def _parse_role(value: str) -> Role:
+def parse_role(value: str) -> Role:
     try:
         return Role(value.strip().lower())
     except ValueError:
         roles = ", ".join(r.value for r in Role)
-        raise CliError(f"--role must be one of: {roles} (got {value!r}).") from None
+        raise CliError(
+            N_("--role harus salah satu dari: {roles} (tertulis {value})."),
+            roles=roles,
+            value=value,
+        ) from None
 
 
-def _check_scope(role: Role, **given: str | None) -> None:
-    """Refuse a scope the role does not use, so a grant never carries a misleading area."""
+def check_scope(role: Role, **given: str | None) -> None:
+    """Refuse a scope the role does not use, so a grant never carries a misleading area.
+
+    A --kota beside --bkm only tells two BKMs of the same name apart: it is not a second scope.
+    """
     named = [name for name, value in given.items() if value]
+    if "bkm" in named and "kota" in named:
+        named.remove("kota")
     allowed = _SCOPES[role]
     wrong = [name for name in named if name not in allowed]
     if wrong or len(named) > 1:
-        takes = " or ".join(f"--{a}" for a in allowed) or "no area option"
-        got = " and ".join(f"--{n}" for n in named)
-        raise CliError(f"Role {role.value} takes {takes} (got {got}).")
+        got = " & ".join(f"--{n}" for n in named)
+        if not allowed:
+            raise CliError(
+                N_("Peran {role} tidak memakai pilihan wilayah (tertulis {got})."),
+                role=role.value, got=got,
+            )  # fmt: skip
+        takes = " / ".join(f"--{a}" for a in allowed)
+        raise CliError(
+            N_("Peran {role} memakai {takes} (tertulis {got})."),
+            role=role.value,
+            takes=takes,
+            got=got,
+        )
 
 
-async def _scopes(
+async def scopes(
     s: AsyncSession, kota: str | None, bkm: str | None, mitra: str | None
 ) -> tuple[Kota | None, Bkm | None, Mitra | None]:
+    """The named areas; --kota beside --bkm only picks the BKM, it is not the grant's scope."""
+    the_bkm = await areas.find_bkm(s, bkm, kota) if bkm else None
     return (
-        await areas.find_kota(s, kota) if kota else None,
-        await areas.find_bkm(s, bkm) if bkm else None,
+        await areas.find_kota(s, kota) if kota and not bkm else None,
+        the_bkm,
         await areas.find_mitra(s, mitra) if mitra else None,
     )
 
 
-def _where(view: dict[str, Any]) -> str:
-    """ " for BKM Sukamaju": the narrowest area a grant or invite names, if any."""
-    scope = view["bkm"] or view["mitra"] or view["kota"]
-    return f" for {scope}" if scope else ""
+def _scope_of(view: dict[str, Any]) -> str | None:
+    """The narrowest area a grant or invite names, if any."""
+    return view.get("bkm") or view.get("mitra") or view.get("kota")
 
 
-def _bot_username(option: str | None, settings: Settings) -> str:
-    """--bot-username, else TELEGRAM_BOT_USERNAME (environment or .env), else paket_bot."""
-    name = (option or settings.telegram_bot_username or "paket_bot").removeprefix("@")
-    if not _BOT_USERNAME.fullmatch(name):
-        raise CliError(
-            f"--bot-username must be a Telegram bot username like paket_bot (got {name!r})."
-        )
-    return name
+def role_where(role: str, view: dict[str, Any]) -> str:
+    """ "koordinator (BKM Sukamaju)", or the role alone when it has no area."""
+    scope = _scope_of(view)
+    return _("{role} ({scope})", role=role, scope=scope) if scope else role
 
 
-async def _invite_view(
-    s: AsyncSession, row: Invite, username: str, bkm: Bkm | None, mitra: Mitra | None
-) -> dict[str, Any]:
-    return {
-        "token": row.token,
-        "link": invites.deep_link(username, row.token),
-        "role": row.role,
-        "kota": await kota_name(s, row.kota_id),
-        "bkm": bkm.name if bkm else None,
-        "mitra": mitra.name if mitra else None,
-        "max_uses": row.max_uses,
-        "expires_at": row.expires_at.isoformat() if row.expires_at else None,
-    }
+def check_committee_kota(role: Role, kota: str | None) -> None:
+    if role in _COMMITTEE_ROLES and not kota:
+        raise CliError(N_("Peran {role} memakai --kota (kota panitianya)."), role=role.value)
+
+
+# --- user ------------------------------------------------------------------------------------
 
 
 @user_app.command("grant")
 def user_grant(
-    telegram_id: Annotated[
-        int, typer.Argument(metavar="TELEGRAM_ID", help="The person's numeric Telegram id.")
-    ],
+    telegram_id: TelegramId,
     role: RoleOption,
     kota: KotaScope = None,
     bkm: BkmScope = None,
@@ -110,13 +143,17 @@ def user_grant(
 ) -> None:
     """Give a Telegram account a role; they see the privacy notice at their first /start."""
     with reporting(as_json):
-        the_role = _parse_role(role)
-        _check_scope(the_role, kota=kota, bkm=bkm, mitra=mitra)
+        the_role = parse_role(role)
+        check_scope(the_role, kota=kota, bkm=bkm, mitra=mitra)
+        check_committee_kota(the_role, kota)
         settings = load_settings()
 
         async def op(s: AsyncSession, clock: Clock) -> dict[str, Any]:
-            k, b, m = await _scopes(s, kota, bkm, mitra)
-            grant = await people.grant_role(
+            k, b, m = await scopes(s, kota, bkm, mitra)
+            if the_role == Role.SEKRETARIS:
+                assert k is not None and k.id is not None
+                await _ensure_sits_in_committee(s, telegram_id, k.id, k.name)
+            grant, new = await people.grant_role_once(
                 s, clock, SYSTEM, telegram_id=telegram_id, role=the_role, kota=k, bkm=b, mitra=m
             )
             return {
@@ -126,56 +163,107 @@ def user_grant(
                 "kota": await kota_name(s, grant.kota_id),
                 "bkm": b.name if b else None,
                 "mitra": m.name if m else None,
+                "new": new,
             }
 
         view = in_store(settings, op)
-        text = f"Granted {the_role.value}{_where(view)} to Telegram user {telegram_id}."
+        what = role_where(the_role.value, view)
+        text = (
+            _("Peran {what} diberikan kepada pengguna Telegram {id}.", what=what, id=telegram_id)
+            if view["new"]
+            else _(
+                "Pengguna Telegram {id} sudah memegang peran {what}; tidak ada yang diubah.",
+                id=telegram_id, what=what,
+            )
+        )  # fmt: skip
         emit(as_json, text, grant=view)
 
 
-def invite(
-    role: RoleOption,
-    bkm: BkmScope = None,
-    kota: KotaScope = None,
-    mitra: MitraScope = None,
-    uses: Annotated[int, typer.Option(help="How many people may use it.")] = 1,
-    days: Annotated[
-        int | None, typer.Option(help="Days it stays valid (INVITE_VALID_DAYS).")
-    ] = None,
-    bot_username: Annotated[
-        str | None, typer.Option(help="The bot's username (TELEGRAM_BOT_USERNAME, else paket_bot).")
-    ] = None,
+async def _ensure_sits_in_committee(
+    s: AsyncSession, telegram_id: int, kota_id: int, kota: str
+) -> None:
+    """The secretary right goes to a fasilitator or a panitia member of that kota."""
+    person = await person_by_telegram(s, telegram_id)
+    held = await grants_of(s, person.id) if person is not None and person.id else ()
+    if not any(g.role in (Role.FASILITATOR, Role.PANITIA) and g.kota_id == kota_id for g in held):
+        raise CliError(
+            N_(
+                "Sekretaris panitia {kota} harus fasilitator atau anggota panitia {kota}: berikan "
+                "dulu --role panitia --kota {kota} (atau fasilitator)."
+            ),
+            kota=kota,
+        )
+
+
+@user_app.command("list")
+def user_list(
+    role: Annotated[str | None, typer.Option(help="Only people holding this role.")] = None,
+    kota: Annotated[str | None, typer.Option("--kota", help="Only roles in this kota.")] = None,
+    bkm: Annotated[str | None, typer.Option("--bkm", help="Only roles in this BKM.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Create an invite link that carries a role (and its BKM, kota or mitra)."""
+    """List registered people with their roles (filter by role, kota, BKM)."""
     with reporting(as_json):
-        the_role = _parse_role(role)
-        _check_scope(the_role, kota=kota, bkm=bkm, mitra=mitra)
-        settings = load_settings()
-        valid_days = settings.invite_valid_days if days is None else days
-        if not 1 <= valid_days <= 365:
-            raise CliError(f"--days must be 1 to 365 (got {valid_days}).")
-        username = _bot_username(bot_username, settings)
+        the_role = parse_role(role) if role else None
+
+        async def op(s: AsyncSession, _clock: Clock) -> list[dict[str, Any]]:
+            the_bkm = await areas.find_bkm(s, bkm, kota) if bkm else None
+            the_kota = await areas.find_kota(s, kota) if kota else None
+            found = await roster.list_people(s, SYSTEM, role=the_role, kota=the_kota, bkm=the_bkm)
+            return [_member_view(m) for m in found]
+
+        rows = in_store(load_settings(), op)
+        listing(as_json, "people", rows, _member_line, _("Tidak ada orang yang cocok."))
+
+
+def _member_view(member: roster.Member) -> dict[str, Any]:
+    roles = [
+        {"role": r.role.value, "kota": r.kota, "bkm": r.bkm, "mitra": r.mitra} for r in member.roles
+    ]
+    return {
+        "telegram_id": member.telegram_id,
+        "name": member.name,
+        "registered": member.onboarded,
+        "roles": roles,
+    }
+
+
+def _member_line(v: dict[str, Any]) -> str:
+    roles = ", ".join(role_where(r["role"], r) for r in v["roles"])
+    name = v["name"] or _("(belum memperkenalkan diri)")
+    line = _("{name} (Telegram {id}): {roles}", name=name, id=v["telegram_id"], roles=roles)
+    return line if v["registered"] else _("{line} [belum selesai mendaftar]", line=line)
+
+
+@user_app.command("revoke")
+def user_revoke(
+    telegram_id: TelegramId,
+    role: RoleOption,
+    kota: KotaScope = None,
+    bkm: BkmScope = None,
+    mitra: MitraScope = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Take a role back (name its area when the person holds the role in several places)."""
+    with reporting(as_json):
+        the_role = parse_role(role)
 
         async def op(s: AsyncSession, clock: Clock) -> dict[str, Any]:
-            k, b, m = await _scopes(s, kota, bkm, mitra)
-            row = await invites.create_invite(
-                s,
-                clock,
-                SYSTEM,
-                role=the_role,
-                bkm=b,
-                kota=k,
-                mitra=m,
-                valid_days=valid_days,
-                max_uses=uses,
+            k, b, m = await scopes(s, kota, bkm, mitra)
+            grant = await roster.revoke_role(
+                s, clock, SYSTEM, telegram_id=telegram_id, role=the_role, kota=k, bkm=b, mitra=m
             )
-            return await _invite_view(s, row, username, b, m)
+            bkm_row = await s.get(Bkm, grant.bkm_id) if grant.bkm_id else None
+            mitra_row = await s.get(Mitra, grant.mitra_id) if grant.mitra_id else None
+            return {
+                "telegram_id": telegram_id,
+                "role": the_role.value,
+                "kota": await kota_name(s, grant.kota_id),
+                "bkm": bkm_row.name if bkm_row else None,
+                "mitra": mitra_row.name if mitra_row else None,
+            }
 
-        view = in_store(settings, op)
-        expires = (view["expires_at"] or "")[:10]
-        text = (
-            f"Invite {view['token']} ({the_role.value}{_where(view)}, "
-            f"{uses} use{'s' if uses > 1 else ''}, valid until {expires} UTC): {view['link']}"
-        )
-        emit(as_json, text, invite=view)
+        view = in_store(load_settings(), op)
+        what = role_where(the_role.value, view)
+        text = _("Peran {what} dicabut dari pengguna Telegram {id}.", what=what, id=telegram_id)
+        emit(as_json, text, revoked=view)

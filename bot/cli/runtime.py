@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
+import typer
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from bot.cli.common import CliError, JsonFlag, emit, group, reporting
+from bot.cli.common import say as _
 from bot.config import Settings, load_settings
 from storage.db import Database, alembic_config, upgrade
 
@@ -21,7 +24,8 @@ def run(as_json: JsonFlag = False) -> None:
         settings = load_settings()
         upgrade(settings.database_url)
         if not settings.token:
-            emit(as_json, "TELEGRAM_BOT_TOKEN is not set: starting the demo instead.", mode="demo")
+            text = _("TELEGRAM_BOT_TOKEN belum diisi: demo yang dijalankan.")
+            emit(as_json, text, mode="demo")
             _run_demo(settings)
             return
         # Imported here: PTB is heavy, and the operator's data commands never need it.
@@ -29,27 +33,33 @@ def run(as_json: JsonFlag = False) -> None:
         from bot.runtime.startup import TelegramStartupError
 
         mode = "webhook" if settings.webhook_url else "polling"
-        emit(as_json, f"Starting PAKET Bot ({mode}); stop with Ctrl+C.", mode=mode)
+        emit(as_json, _("PAKET Bot dijalankan ({mode}); hentikan dengan Ctrl+C.", mode=mode),
+             mode=mode)  # fmt: skip
         try:
             run_bot(settings)
         except TelegramStartupError as error:  # a refused token: one line, no traceback
-            raise CliError(str(error)) from None
+            raise CliError(error.msgid, **error.params) from None
 
 
-def demo(as_json: JsonFlag = False) -> None:
+def demo(
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Delete the demo's data first and start afresh.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Chat with the real bot in this terminal, as demo users, over a simulated Telegram."""
     with reporting(as_json):
         settings = load_settings()
         upgrade(settings.database_url)
-        emit(as_json, "Starting the demo.", mode="demo")
-        _run_demo(settings)
+        emit(as_json, _("Demo dimulai."), mode="demo", reset=reset)
+        _run_demo(settings, reset=reset)
 
 
-def _run_demo(settings: Settings) -> None:
+def _run_demo(settings: Settings, *, reset: bool = False) -> None:
     # Imported here for the same reason as the bot: it pulls in PTB and the simulator.
     from bot.demo import run_demo
 
-    run_demo(settings)
+    run_demo(settings, reset=reset)
 
 
 @db_app.command("upgrade")
@@ -61,10 +71,15 @@ def db_upgrade(as_json: JsonFlag = False) -> None:
         head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
         revision = asyncio.run(_current_revision(settings.database_url))
         where = make_url(settings.database_url).render_as_string(hide_password=True)
-        latest = " (latest)." if revision == head else "."
+        text = (
+            _("Basis data {where} pada revisi {revision} (terbaru).", where=where,
+                revision=revision)
+            if revision == head
+            else _("Basis data {where} pada revisi {revision}.", where=where, revision=revision)
+        )  # fmt: skip
         emit(
             as_json,
-            f"Database {where} is at revision {revision}{latest}",
+            text,
             database=where,
             revision=revision,
             head=head,
