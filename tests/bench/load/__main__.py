@@ -1,7 +1,9 @@
 """`python -m tests.bench.load`: every bot at every latency, in both modes; print and save.
 
-Capacity runs (a closed loop, no think time) give updates/s and the ratio to the bare bot;
+Capacity runs (a closed loop, no think time) give updates/s and the ratio to the bare bots;
 latency runs (each person pausing 2–5 s before every action) give the p50/p99 people feel.
+Our bot runs on each --runtime (ptb, aiogram) and each --store (sqlite, postgres), with
+--db-people people and --db-proposals proposals in the database (10,000 and 50,000).
 
 Exits 0 whether or not a target is met; 1 when the harness itself failed: a bot did not
 start or died, a reply was lost, or a conversation went off script (a button not there).
@@ -18,11 +20,24 @@ from pathlib import Path
 from tests.bench.load import report
 from tests.bench.load.people import Think
 from tests.bench.load.processes import REPO
-from tests.bench.load.report import BARE, BARE_AIOHTTP, CAPACITY, LATENCY, OURS, RunResult
+from tests.bench.load.report import (
+    BARE,
+    BARE_AIOHTTP,
+    BOTS,
+    CAPACITY,
+    LATENCY,
+    OURS,
+    RUNTIMES,
+    RunResult,
+)
 from tests.bench.load.run import HarnessError, Plan, run
+from tests.bench.load.seed import Scale
+from tests.bench.load.stores import STORES, Store
 
-FULL = {"people": 200, "seconds": 20.0, "warmup": 3.0, "think": "2,5"}
-QUICK = {"people": 10, "seconds": 3.0, "warmup": 1.0, "think": "0.1,0.3"}
+FULL = {"people": 200, "seconds": 20.0, "warmup": 3.0, "think": "2,5", "db_people": 10_000,
+        "db_proposals": 50_000}  # fmt: skip
+QUICK = {"people": 10, "seconds": 3.0, "warmup": 1.0, "think": "0.1,0.3", "db_people": 200,
+         "db_proposals": 1_000}  # fmt: skip
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -35,8 +50,16 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--bots",
         default=f"{OURS},{BARE},{BARE_AIOHTTP}",
-        help=f"any of {OURS}, {BARE}, {BARE_AIOHTTP} (the last only in capacity runs)",
+        help=f"any of {', '.join(BOTS)} ({BARE_AIOHTTP} only in capacity runs)",
     )
+    parser.add_argument("--runtime", default="ptb", help="our bot's BOT_RUNTIME: ptb, aiogram")
+    parser.add_argument(
+        "--store",
+        default="sqlite",
+        help="our bot's database: sqlite, postgres (BENCH_POSTGRES_URL)",
+    )
+    parser.add_argument("--db-people", type=int, help="people in the database (default 10,000)")
+    parser.add_argument("--db-proposals", type=int, help="proposals in it (default 50,000)")
     parser.add_argument(
         "--modes",
         default=f"{CAPACITY},{LATENCY}",
@@ -62,8 +85,15 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
             setattr(args, key, value)
     args.latencies = [float(x) for x in args.latency.split(",") if x.strip()]
     args.bot_list = [b.strip() for b in args.bots.split(",") if b.strip()]
-    if unknown := set(args.bot_list) - {OURS, BARE, BARE_AIOHTTP}:
+    if unknown := set(args.bot_list) - set(BOTS):
         parser.error(f"unknown bot(s): {', '.join(sorted(unknown))}")
+    args.runtime_list = [x.strip() for x in args.runtime.split(",") if x.strip()]
+    if unknown := set(args.runtime_list) - set(RUNTIMES):
+        parser.error(f"unknown runtime(s): {', '.join(sorted(unknown))}")
+    args.store_list = [x.strip() for x in args.store.split(",") if x.strip()]
+    if unknown := set(args.store_list) - set(STORES):
+        parser.error(f"unknown store(s): {', '.join(sorted(unknown))}")
+    args.scale = Scale(max(args.db_people, args.people), args.db_proposals)
     args.mode_list = [m.strip() for m in args.modes.split(",") if m.strip()]
     if unknown := set(args.mode_list) - {CAPACITY, LATENCY}:
         parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")
@@ -78,24 +108,49 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 async def measure(args: argparse.Namespace, workdir: Path, logs: Path) -> list[RunResult]:
-    """Each mode, each latency, each bot: a fresh simulator, database and process per run."""
+    """Each mode, each latency, each bot (ours on each runtime and store): a fresh simulator,
+    database copy and process per run."""
+    stores = {}
+    if OURS in args.bot_list:
+        for kind in args.store_list:
+            folder = workdir / f"store-{kind}"
+            folder.mkdir(parents=True, exist_ok=True)
+            stores[kind] = Store(kind, folder, args.people, args.scale)
     results = []
-    for mode in args.mode_list:
-        think = args.think_range if mode == LATENCY else None
-        plan = Plan(args.people, args.seconds, args.warmup, workdir, logs, think)
-        for latency in args.latencies:
-            for bot in args.bot_list:
-                if bot == BARE_AIOHTTP and mode == LATENCY:
-                    continue  # a reference for capacity only
-                print(f"… {mode}: {bot} at {latency * 1000:.0f} ms per call",
-                      file=sys.stderr, flush=True)  # fmt: skip
-                results.append(await run(bot, latency, plan))
+    try:
+        for kind, store in stores.items():
+            print(f"… seeding {kind}: {args.scale.people:,} people, {args.scale.proposals:,} "
+                  "proposals", file=sys.stderr, flush=True)  # fmt: skip
+            await store.prepare()
+            print(f"  seeded in {store.seed_seconds:.1f} s", file=sys.stderr, flush=True)
+        for mode in args.mode_list:
+            think = args.think_range if mode == LATENCY else None
+            plan = Plan(args.people, args.seconds, args.warmup, workdir, logs, think, stores)
+            for latency in args.latencies:
+                for bot in args.bot_list:
+                    if bot == BARE_AIOHTTP and mode == LATENCY:
+                        continue  # a reference for capacity only
+                    where = [(r, s) for r in args.runtime_list for s in args.store_list]
+                    for runtime, store in where if bot == OURS else [("", "")]:
+                        on = f" ({runtime}, {store})" if bot == OURS else ""
+                        print(f"… {mode}: {bot}{on} at {latency * 1000:.0f} ms per call",
+                              file=sys.stderr, flush=True)  # fmt: skip
+                        if bot == OURS:
+                            results.append(await run(bot, latency, plan, runtime, store))
+                        else:
+                            results.append(await run(bot, latency, plan))
+    finally:
+        for store in stores.values():
+            await store.close()
     return results
 
 
 def describe(args: argparse.Namespace) -> dict[str, str]:
     """What each mode's runs did, for the report."""
-    window = f"{args.seconds:g} s measured after {args.warmup:g} s of warm-up, per run"
+    window = (
+        f"{args.seconds:g} s measured after {args.warmup:g} s of warm-up, per run; "
+        f"{args.scale.people:,} people and {args.scale.proposals:,} proposals in the database"
+    )
     return {
         CAPACITY: f"{args.people} people in a closed loop (each sends again as soon as the "
         f"answer arrives, no think time), {window}. Judges updates/s and the ratio; its "

@@ -5,7 +5,7 @@ TELEGRAM_API_SERVER set, so its memory is PTB's alone. Every text message, comma
 included, is answered with the same text: no database, no state, nothing of ours.
 
 With ECHO_TRANSPORT=aiohttp it sends its calls through the HTTP client our bot uses
-(bot/runtime/http.py) instead of PTB's default httpx: the same bare bot, minus the cost
+(bot/runtime/ptb/http.py) instead of PTB's default httpx: the same bare bot, minus the cost
 of the client, for reference.
 """
 
@@ -37,7 +37,7 @@ def main() -> None:
         .concurrent_updates(True)
     )
     if os.environ.get("ECHO_TRANSPORT") == "aiohttp":
-        from bot.runtime.http import AiohttpRequest  # only then: the plain echo loads only PTB
+        from bot.runtime.ptb.http import AiohttpRequest  # only then: the plain echo loads only PTB
 
         builder = builder.request(AiohttpRequest(256)).get_updates_request(AiohttpRequest(1))
     application = builder.build()

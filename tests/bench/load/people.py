@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ STATUS_DONE = ("Usulan yang dapat", "Belum ada usulan")
 OFFER = "masih punya draf"
 CONFIRM = "Draf lama akan dihapus"
 QUESTION = "Pertanyaan {n} dari"
+CODE = re.compile(r"PKT-\d{4}-\d{4,}")  # a tracking code in the /status list
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,14 @@ class Person:
 
 
 async def paket_round(person: Person) -> None:
-    """/status, then /usulan and the first two questions (a new draft each round)."""
+    """/status, one proposal of the list opened (/status CODE), then /usulan and the first two
+    questions (a new draft each round)."""
     user, n = person.user, person.rounds
-    await person.act(lambda: user.send("/status"), STATUS_DONE)
+    listed = await person.act(lambda: user.send("/status"), STATUS_DONE)
+    codes = CODE.findall(" ".join([listed.plain, *listed.button_labels()]))
+    if codes:
+        code = codes[n % len(codes)]
+        await person.act(lambda: user.send(f"/status {code}"), (code,))
     shown = await person.act(lambda: user.send("/usulan"), (OFFER, QUESTION.format(n=1)))
     if OFFER in shown.plain:  # the draft of the round before: start again from the top
         confirm = await person.act(lambda: user.press(shown, "Mulai baru"), (CONFIRM,))

@@ -29,6 +29,11 @@ def echo_command() -> list[str]:
     return [sys.executable, "-m", "tests.bench.load.echo_bot"]
 
 
+def aiogram_echo_command() -> list[str]:
+    """The bare aiogram echo bot."""
+    return [sys.executable, "-m", "tests.bench.load.aiogram_echo"]
+
+
 @dataclass
 class Child:
     """A running bot process; its stdout and stderr go to `log` (kept after the run)."""

@@ -18,11 +18,19 @@ from tests.bench.load.processes import REPO
 OURS, BARE = "paket", "ptb-echo"
 # The same bare bot on our HTTP client (aiohttp): for reference, not a target.
 BARE_AIOHTTP = "ptb-echo-aiohttp"
+# A bare aiogram 3 bot (Dispatcher, polling, handle_as_tasks): the other floor.
+AIOGRAM_ECHO = "aiogram-echo"
+BOTS = (OURS, BARE, BARE_AIOHTTP, AIOGRAM_ECHO)
+FLOORS = (BARE, AIOGRAM_ECHO)  # our throughput is shown as a ratio of each
+RUNTIMES = ("ptb", "aiogram")
 # Capacity: a closed loop without think time (how many updates a second a bot answers).
 # Latency: people who think between actions (what a crowd of real people feels).
 CAPACITY, LATENCY = "capacity", "latency"
-MIN_RATIO = 0.6  # ours / bare, in updates per second, at every latency: capacity runs
+# Ours / the bare PTB bot, in updates per second, at every latency (capacity runs), by runtime.
+MIN_RATIO = {"ptb": 0.6, "aiogram": 1.0}
 P99_LIMIT_MS = {0: 250, 100: 600}  # ours, by Bot API latency in ms: think-time runs
+PEAK_RSS_LIMIT_MB = 150  # ours, with the whole database (10,000 people) behind it
+STARTUP_LIMIT_S = 3.0  # ours: process start to the first answered update
 GLOBAL_LIMIT_NOTE = (
     "Flood control: the simulator's per-chat limits stay on; its global bucket is raised to "
     "100,000 msg/s and our bot runs with SEND_RATE=1000 (the most it allows), because "
@@ -56,6 +64,9 @@ class RunResult:
     mode: str = CAPACITY  # CAPACITY or LATENCY
     think_s: list[float] | None = None  # [low, high] seconds of thinking before each action
     notes: list[str] = field(default_factory=list)
+    runtime: str = ""  # ours: BOT_RUNTIME (ptb | aiogram); a bare bot: its framework
+    store: str = ""  # ours: sqlite | postgres; "" for a bare bot
+    startup_s: float | None = None  # process start to the first answered update
 
     @classmethod
     def measure(cls, bot: str, latency: float, people: int, recorder: Recorder, **rest: object):
@@ -81,12 +92,23 @@ def _percentile(values: list[float], p: float) -> float | None:
     return round(values[max(0, math.ceil(p * len(values)) - 1)], 1)
 
 
-def ratio(results: list[RunResult], latency_ms: int, bare: str = BARE) -> float | None:
-    """Our updates/s over a bare bot's, at one latency, in the capacity runs."""
-    by_bot = {r.bot: r for r in results if r.latency_ms == latency_ms and r.mode == CAPACITY}
-    if OURS not in by_bot or bare not in by_bot or not by_bot[bare].updates_per_s:
+def _framework(bot: str) -> str:
+    return "aiogram" if bot == AIOGRAM_ECHO else "ptb"
+
+
+def ratio(
+    results: list[RunResult],
+    latency_ms: int,
+    bare: str = BARE,
+    runtime: str = "ptb",
+    store: str = "sqlite",
+) -> float | None:
+    """Our updates/s (on `runtime` and `store`) over a bare bot's, at one latency, capacity."""
+    ours = _ours(results, latency_ms, CAPACITY, runtime, store)
+    found = [r for r in results if (r.bot, r.latency_ms, r.mode) == (bare, latency_ms, CAPACITY)]
+    if ours is None or not found or not found[0].updates_per_s:
         return None
-    return by_bot[OURS].updates_per_s / by_bot[bare].updates_per_s
+    return ours.updates_per_s / found[0].updates_per_s
 
 
 def _num(value: float | None, digits: int = 0) -> str:
@@ -94,65 +116,118 @@ def _num(value: float | None, digits: int = 0) -> str:
 
 
 def table(results: list[RunResult]) -> str:
-    """The results as a Markdown table."""
+    """The results as a Markdown table; our rows show their ratio to each floor."""
     lines = [
-        "| bot | latency ms | updates/s | p50 ms | p99 ms | peak RSS MB | CPU % | 429s | lost "
-        "| ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| bot | latency ms | runtime | store | updates/s | p50 ms | p99 ms | peak RSS MB | CPU % "
+        f"| 429s | lost | start s | × {BARE} | × {AIOGRAM_ECHO} |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        shown = ratio(results, r.latency_ms) if r.bot == OURS else None
+        shown = ["", ""]
+        if r.bot == OURS:
+            for i, floor in enumerate(FLOORS):
+                value = ratio(results, r.latency_ms, floor, r.runtime, r.store)
+                shown[i] = _num(value, 2) if value is not None else ""
         lines.append(
-            f"| {r.bot} | {r.latency_ms} | {_num(r.updates_per_s, 1)} | {_num(r.p50_ms)} | "
-            f"{_num(r.p99_ms)} | {_num(r.peak_rss_mb, 1)} | {_num(r.cpu_percent)} | "
-            f"{r.rate_limited} | {r.lost} | "
-            f"{_num(shown, 2) if shown is not None else ''} |"
+            f"| {r.bot} | {r.latency_ms} | {r.runtime or _framework(r.bot)} | {r.store or '–'} | "
+            f"{_num(r.updates_per_s, 1)} | {_num(r.p50_ms)} | {_num(r.p99_ms)} | "
+            f"{_num(r.peak_rss_mb, 1)} | {_num(r.cpu_percent)} | {r.rate_limited} | {r.lost} | "
+            f"{_num(r.startup_s, 1)} | {shown[0]} | {shown[1]} |"
         )
     return "\n".join(lines)
 
 
-def targets(results: list[RunResult]) -> list[str]:
+@dataclass
+class Target:
+    """One target of the issue, its figure in this run, and whether it is met."""
+
+    area: str  # "conversation", "broadcast", "reminders", "memory", "start-up"
+    name: str
+    figure: str
+    met: bool | None  # None: not measured in this run
+
+    def line(self) -> str:
+        verdict = "not measured" if self.met is None else ("met" if self.met else "NOT met")
+        return f"- {self.name}: {self.figure} — {verdict}"
+
+
+def combos(results: list[RunResult]) -> list[tuple[str, str]]:
+    """(runtime, store) of our runs, in the order they ran."""
+    seen: dict[tuple[str, str], None] = {}
+    for r in results:
+        if r.bot == OURS:
+            seen[(r.runtime, r.store)] = None
+    return list(seen)
+
+
+def target_list(results: list[RunResult]) -> list[Target]:
     """Each target with its figure and whether it is met (targets are reported, not enforced).
 
     The ratio is judged on the capacity runs, p99 on the think-time runs: a closed loop
     without pauses makes every wait about people / throughput, whatever the bot does.
     """
-    lines = []
-    for latency in sorted({r.latency_ms for r in results}):
-        value = ratio(results, latency)
-        if value is not None:
-            lines.append(_target(f"ratio at {latency} ms ≥ {MIN_RATIO} (capacity)",
-                                 value >= MIN_RATIO, f"{value:.2f}"))  # fmt: skip
-        limit = P99_LIMIT_MS.get(latency)
-        if limit is None or not any(r.bot == OURS and r.latency_ms == latency for r in results):
-            continue
-        ours = _ours(results, latency, LATENCY)
-        name = f"p99 at {latency} ms < {limit} ms (think time)"
-        if ours is None:
-            lines.append(f"- {name}: not measured (no think-time run)")
-            continue
-        met = ours.p99_ms is not None and ours.p99_ms < limit and not ours.lost
-        lines.append(_target(name, met, _num(ours.p99_ms)))
-    return lines
+    found = []
+    latencies = sorted({r.latency_ms for r in results})
+    for runtime, store in combos(results):
+        where = f"{runtime} on {store}"
+        minimum = MIN_RATIO.get(runtime, MIN_RATIO["ptb"])
+        for latency in latencies:
+            value = ratio(results, latency, BARE, runtime, store)
+            if value is not None:
+                found.append(Target("conversation",
+                    f"{where}: ratio at {latency} ms ≥ {minimum} (capacity)",
+                    f"{value:.2f} × {BARE}", value >= minimum))  # fmt: skip
+            limit = P99_LIMIT_MS.get(latency)
+            if limit is None or _ours(results, latency, None, runtime, store) is None:
+                continue
+            name = f"{where}: p99 at {latency} ms < {limit} ms (think time)"
+            ours = _ours(results, latency, LATENCY, runtime, store)
+            if ours is None:
+                found.append(Target("conversation", name, "no think-time run", None))
+                continue
+            met = ours.p99_ms is not None and ours.p99_ms < limit and not ours.lost
+            found.append(Target("conversation", name, _num(ours.p99_ms), met))
+        runs = [r for r in results if (r.bot, r.runtime, r.store) == (OURS, runtime, store)]
+        peaks = [r.peak_rss_mb for r in runs if r.peak_rss_mb is not None]
+        if peaks:
+            found.append(Target("memory", f"{where}: peak RSS < {PEAK_RSS_LIMIT_MB} MB",
+                                f"{max(peaks):.1f} MB", max(peaks) < PEAK_RSS_LIMIT_MB))  # fmt: skip
+        starts = [r.startup_s for r in runs if r.startup_s is not None]
+        if starts:
+            found.append(Target("start-up", f"{where}: start-up < {STARTUP_LIMIT_S:g} s "
+                                "(process start to the first answered update, slowest run)",
+                                f"{max(starts):.2f} s", max(starts) < STARTUP_LIMIT_S))  # fmt: skip
+    return found
+
+
+def targets(results: list[RunResult]) -> list[str]:
+    """The targets as report lines."""
+    return [t.line() for t in target_list(results)]
 
 
 def references(results: list[RunResult]) -> list[str]:
     """Our capacity beside the bare bot on our own HTTP client: not a target, a measure."""
     lines = []
-    for latency in sorted({r.latency_ms for r in results}):
-        value = ratio(results, latency, BARE_AIOHTTP)
-        if value is not None:
-            lines.append(f"- at {latency} ms: {value:.2f} × {BARE_AIOHTTP}")
+    for runtime, store in combos(results):
+        for latency in sorted({r.latency_ms for r in results}):
+            value = ratio(results, latency, BARE_AIOHTTP, runtime, store)
+            if value is not None:
+                lines.append(
+                    f"- {runtime} on {store} at {latency} ms: {value:.2f} × {BARE_AIOHTTP}"
+                )
     return lines
 
 
-def _ours(results: list[RunResult], latency_ms: int, mode: str) -> RunResult | None:
-    found = (r for r in results if (r.bot, r.latency_ms, r.mode) == (OURS, latency_ms, mode))
+def _ours(
+    results: list[RunResult], latency_ms: int, mode: str | None, runtime: str, store: str
+) -> RunResult | None:
+    found = (
+        r
+        for r in results
+        if (r.bot, r.latency_ms, r.runtime, r.store) == (OURS, latency_ms, runtime, store)
+        and (mode is None or r.mode == mode)
+    )
     return next(found, None)
-
-
-def _target(name: str, met: bool, figure: str) -> str:
-    return f"- {name}: {figure} — {'met' if met else 'NOT met'}"
 
 
 def machine() -> dict[str, object]:
@@ -171,8 +246,32 @@ def machine() -> dict[str, object]:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
+        "postgres": _postgres_version(),
+        "memory_mb": _memory_mb(),
         "system": platform.platform(),
     }
+
+
+def _memory_mb() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return None
+
+
+def _postgres_version() -> str:
+    """The server's version, from psql when it is installed (else "")."""
+    try:
+        done = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
+            capture_output=True, text=True, check=False, timeout=5,
+        )  # fmt: skip
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def _git(*args: str) -> str:
@@ -188,8 +287,7 @@ def render(results: list[RunResult], about: dict[str, object], settings: dict[st
     dirty = " (with uncommitted changes)" if about["dirty"] else ""
     parts = [
         f"Conversation throughput, {about['date']}, commit {about['commit']}{dirty}",
-        f"{about['cores']} cores ({about['cpu']}), Python {about['python']}, SQLite "
-        f"{about['sqlite']}, load average before the run {about['load_average']}",
+        describe_machine(about),
     ]
     for mode, title in ((CAPACITY, "Capacity"), (LATENCY, "Latency")):
         runs = [r for r in results if r.mode == mode]
@@ -204,21 +302,42 @@ def render(results: list[RunResult], about: dict[str, object], settings: dict[st
     if refs := references(results):
         parts += [
             "",
-            f"For reference, the ratio to {BARE_AIOHTTP}, the bare bot on the HTTP client our "
-            "bot uses (aiohttp; PTB's default is httpx):",
+            f"For reference, the ratio to {BARE_AIOHTTP}, the bare PTB bot on the HTTP client "
+            "our PTB runtime uses (aiohttp; PTB's default is httpx):",
             *refs,
         ]
     parts += ["", GLOBAL_LIMIT_NOTE]
     for r in results:
         for note in r.notes:
-            parts.append(f"{r.bot} at {r.latency_ms} ms ({r.mode}): {note}")
+            where = f" {r.runtime} on {r.store}" if r.bot == OURS else ""
+            parts.append(f"{r.bot}{where} at {r.latency_ms} ms ({r.mode}): {note}")
     return "\n".join(parts)
+
+
+def describe_machine(about: dict[str, object]) -> str:
+    """One line: cores, CPU, memory, Python, databases, load."""
+    memory = f", {about['memory_mb']:,} MB RAM" if about.get("memory_mb") else ""
+    postgres = f", PostgreSQL {about['postgres']}" if about.get("postgres") else ""
+    return (
+        f"{about['cores']} cores ({about['cpu']}){memory}, {about.get('system', '')}, Python "
+        f"{about['python']}, SQLite {about['sqlite']}{postgres}, load average before the run "
+        f"{about['load_average']}"
+    )
+
+
+def free_stem(folder: Path, stem: str) -> str:
+    """`stem`, or `stem-2`, `stem-3`... when a run of the same day and commit is there."""
+    n, found = 1, stem
+    while (folder / f"{found}.md").exists() or (folder / f"{found}.json").exists():
+        n += 1
+        found = f"{stem}-{n}"
+    return found
 
 
 def save(folder: Path, results: list[RunResult], about: dict[str, object], text: str) -> Path:
     """Write `<date>-<commit>.md` and `.json` into `folder`; returns the .md path."""
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{str(about['date'])[:10]}-{about['commit']}"
+    stem = free_stem(folder, f"{str(about['date'])[:10]}-{about['commit']}")
     (folder / f"{stem}.md").write_text(text + "\n")
     data = {"machine": about, "runs": [asdict(r) for r in results]}
     (folder / f"{stem}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

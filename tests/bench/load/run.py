@@ -20,8 +20,9 @@ from tests.bench.load.people import (
     paket_round,
     play,
 )
-from tests.bench.load.report import BARE_AIOHTTP, CAPACITY, LATENCY, OURS, RunResult
-from tests.bench.load.seed import FIRST_ID, fresh_database
+from tests.bench.load.report import AIOGRAM_ECHO, BARE_AIOHTTP, CAPACITY, LATENCY, OURS, RunResult
+from tests.bench.load.seed import FIRST_ID
+from tests.bench.load.stores import Store
 
 TOKEN = "777000:BENCH-token-not-secret"
 # Messages a second the simulator lets all chats together have: out of reach (see
@@ -46,36 +47,52 @@ class Plan:
     workdir: Path  # a temporary folder: databases, and the bots' working directory
     log_dir: Path | None = None  # where the bots' output goes (the system temp dir if None)
     think: Think | None = None  # None: capacity (a closed loop); else latency as people feel it
+    stores: dict[str, Store] | None = None  # the seeded databases our bot runs on, by kind
 
     @property
     def mode(self) -> str:
         return CAPACITY if self.think is None else LATENCY
 
 
-async def run(bot: str, latency: float, plan: Plan) -> RunResult:
-    """Measure `bot` (OURS or BARE) at `latency` seconds per Bot API call."""
-    folder = plan.workdir / f"{bot}-{round(latency * 1000)}ms-{plan.mode}"
+async def run(
+    bot: str, latency: float, plan: Plan, runtime: str = "ptb", store: str = "sqlite"
+) -> RunResult:
+    """Measure `bot` at `latency` seconds per Bot API call (ours on `runtime` and `store`)."""
+    where = f"-{runtime}-{store}" if bot == OURS else ""
+    folder = plan.workdir / f"{bot}{where}-{round(latency * 1000)}ms-{plan.mode}"
     folder.mkdir(parents=True)
+    url = ""
     async with Simulator(token=TOKEN, bot_username="paket_bench_bot", latency=latency) as sim:
         sim.set_limits(global_per_second=GLOBAL_RATE, global_burst=GLOBAL_RATE)
         env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_SERVER": sim.url, "LOG_LEVEL": "WARNING"}
         if bot == OURS:
-            url, _ = await fresh_database(folder, plan.people)
-            env |= {"DATABASE_URL": url, "SEND_RATE": str(SEND_RATE)}
+            assert plan.stores is not None and store in plan.stores, f"no {store} store prepared"
+            url = await plan.stores[store].fresh()
+            env |= {"DATABASE_URL": url, "SEND_RATE": str(SEND_RATE), "BOT_RUNTIME": runtime}
             command = processes.paket_command()
+        elif bot == AIOGRAM_ECHO:
+            command = processes.aiogram_echo_command()
         else:
             if bot == BARE_AIOHTTP:
                 env["ECHO_TRANSPORT"] = "aiohttp"
             command = processes.echo_command()
         mailbox = Mailbox(sim)
-        child = await processes.start(bot, command, env, folder, plan.log_dir)
+        began = time.monotonic()
+        child = await processes.start(f"{bot}{where}", command, env, folder, plan.log_dir)
         try:
             await _until_ready(sim, mailbox, child, "/bantuan")
+            startup = round(time.monotonic() - began, 2)
             recorder, cpu = await _load(sim, mailbox, child, bot, plan)
             peak = child.peak_rss_mb()
         finally:
             code = await child.stop()
-        return _result(bot, latency, plan, sim, child, recorder, (peak, *cpu), code)
+            if url:
+                await plan.stores[store].release(url)  # type: ignore[index]
+        result = _result(bot, latency, plan, sim, child, recorder, (peak, *cpu), code)
+    result.startup_s = startup
+    if bot == OURS:
+        result.runtime, result.store = runtime, store
+    return result
 
 
 async def _until_ready(sim: Simulator, mailbox: Mailbox, child: processes.Child, text: str) -> None:
