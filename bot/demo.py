@@ -25,6 +25,7 @@ from bot.demo_data import seed_meeting, seed_proposals
 from bot.domain import areas, invites, people, roster
 from bot.domain.actors import SYSTEM, person_by_telegram
 from bot.domain.clock import Clock, SystemClock
+from bot.i18n import N_, Html, Translator
 from bot.runtime.app import BotProcess
 from bot.simulator import SimMessage, Simulator, SimUser
 from storage.db import Database, upgrade
@@ -60,13 +61,27 @@ PEOPLE = (
 )
 NEWCOMER = DemoPerson("baru", 5006, "Warga Baru", Role.WARGA)
 
-HELP = """Demo commands:
-  :users           list demo people          :as NAME     chat as that person
-  :N  (a number)   press button N of the last message with buttons
-  :contact         share a phone number      :location    share a map pin
-  :photo           send a small photo        :quit        stop the demo
-Anything else is sent as a message (try /start, /bantuan, /usulan, /status, /tinjau, /rapat,
-and as rina /umumkan: an announcement to the demo people, its progress message edited live)."""
+# The demo's own lines are in the operator's language (DEFAULT_LOCALE), like the CLI's.
+HELP = N_(
+    """Perintah demo:
+  :users           daftar orang demo             :as NAMA     ngobrol sebagai orang itu
+  :N  (angka)      tekan tombol N pada pesan bertombol yang terakhir
+  :contact         bagikan nomor telepon         :location    bagikan titik peta
+  :photo           kirim foto kecil              :quit        hentikan demo
+Selain itu dikirim sebagai pesan (coba /start, /bantuan, /usulan, /status, /tinjau, /rapat,
+dan sebagai rina /umumkan: pengumuman ke orang-orang demo, pesan kemajuannya diperbarui langsung)."""
+)
+
+
+class Words:
+    """The demo's own terminal lines in one language: msgids through the catalogs, unescaped
+    (a terminal shows text, not Telegram's HTML)."""
+
+    def __init__(self, locale: str) -> None:
+        self.tr = Translator(locale)
+
+    def _(self, msgid: str, /, **params: object) -> str:
+        return str(self.tr._(msgid, **{k: Html(str(v)) for k, v in params.items()}))
 
 
 async def seed(db: Database) -> None:
@@ -154,12 +169,13 @@ async def newcomer_invite(db: Database) -> str:
     return NEWCOMER_TOKEN
 
 
-def _print_message(who: str, message: SimMessage) -> None:
-    print(f"\n🤖 → {who}{' (edited)' if message.edited else ''}:")
+def _print_message(who: str, message: SimMessage, words: Words) -> None:
+    edited = " " + words._("(disunting)") if message.edited else ""
+    print(f"\n🤖 → {who}{edited}:")
     if message.document:
         print(f"   📎 {message.document.get('file_name', 'file')}")
     if message.photo:
-        print("   🖼 (photo)")
+        print("   🖼 " + words._("(foto)"))
     if message.plain:
         print("   " + message.plain.replace("\n", "\n   "))
     number = 1
@@ -167,11 +183,8 @@ def _print_message(who: str, message: SimMessage) -> None:
         print("   " + "  ".join(f"[{number + i}] {b.text}" for i, b in enumerate(row)))
         number += len(row)
     if message.reply_keyboard:
-        print(
-            "   (phone buttons: "
-            + ", ".join(b.get("text", "") for row in message.reply_keyboard for b in row)
-            + ")"
-        )
+        buttons = ", ".join(b.get("text", "") for row in message.reply_keyboard for b in row)
+        print("   " + words._("(tombol di ponsel: {buttons})", buttons=buttons))
 
 
 async def _read_line(prompt: str) -> str | None:
@@ -199,9 +212,12 @@ async def registered_roles(database_url: str) -> dict[int, list[str]]:
 
 
 class Terminal:
-    def __init__(self, sim: Simulator, database_url: str = DEMO_DATABASE) -> None:
+    def __init__(
+        self, sim: Simulator, database_url: str = DEMO_DATABASE, locale: str = "id"
+    ) -> None:
         self.sim = sim
         self.database_url = database_url
+        self.words = Words(locale)
         self.users = {
             p.key: sim.user(p.telegram_id, first_name=p.name, language_code=p.locale)
             for p in (*PEOPLE, NEWCOMER)
@@ -230,7 +246,7 @@ class Terminal:
                 state = (message.text, tuple(b.text for row in message.buttons for b in row))
                 if self.seen.get((user.id, message.message_id)) != state:
                     self.seen[(user.id, message.message_id)] = state
-                    _print_message(key, message)
+                    _print_message(key, message, self.words)
                     printed += 1
         return printed
 
@@ -248,20 +264,29 @@ class Terminal:
     async def command(self, line: str) -> bool:
         """Handle a `:` line; False means quit."""
         word, _, rest = line[1:].strip().partition(" ")
+        say = self.words
         if word == "quit":
             return False
         if word == "users":
             # From the database, as the bot sees it: the newcomer appears once registered.
             roles = await registered_roles(self.database_url)
             for p in (*PEOPLE, NEWCOMER):
-                held = "; ".join(roles.get(p.telegram_id, ())) or "not registered yet"
+                held = "; ".join(roles.get(p.telegram_id, ())) or say._("belum terdaftar")
                 print(f"  {p.key:6} {p.name} — {held}")
         elif word == "as" and rest.strip() in self.users:
             self.current = rest.strip()
-            print(f"  now chatting as {self.current}")
+            print("  " + say._("sekarang ngobrol sebagai {name}", name=self.current))
         elif word == "as":
             who = rest.strip() or "?"
-            print(f"  there is no demo person called {who}: {', '.join(self.users)} (see :users)")
+            names = ", ".join(self.users)
+            print(
+                "  "
+                + say._(
+                    "tidak ada orang demo bernama {who}: {people} (lihat :users)",
+                    who=who,
+                    people=names,
+                )
+            )
         elif word.isdigit():
             labels = [
                 b.text
@@ -273,7 +298,7 @@ class Terminal:
             with_buttons = next((m for m in reversed(self.user.inbox) if m.buttons), None)
             flat = [b.text for row in with_buttons.buttons for b in row] if with_buttons else []
             if not labels or not 1 <= int(word) <= len(flat):
-                print("  no such button")
+                print("  " + say._("tidak ada tombol itu"))
             else:
                 await self.user.press(with_buttons, flat[int(word) - 1])
         elif word == "contact":
@@ -283,7 +308,7 @@ class Terminal:
         elif word == "photo":
             await self.user.send_photo(b"\xff\xd8\xff demo photo")
         else:
-            print(HELP)
+            print(say._(HELP))
         return True
 
 
@@ -299,12 +324,13 @@ def _remove_database(database_url: str) -> None:
 
 async def _demo(settings: Settings, clock: Clock | None = None, *, reset: bool = False) -> None:
     clock = clock or SystemClock()
+    words = Words(settings.default_locale)
     database_url = (
         settings.database_url if settings.database_url.endswith("demo.db") else DEMO_DATABASE
     )
     if reset:
         _remove_database(database_url)
-        print("Demo data reset: starting from fresh data.")
+        print(words._("Data demo diatur ulang: mulai dari data baru."))
     await asyncio.to_thread(upgrade, database_url)
     db = Database(database_url)
     await seed(db)
@@ -335,21 +361,32 @@ async def _demo(settings: Settings, clock: Clock | None = None, *, reset: bool =
         demo_settings.telegram_bot_token = SecretStr(DEMO_TOKEN)
         process = BotProcess(demo_settings, clock)
         await process.start()
-        terminal = Terminal(sim, database_url)
-        print("PAKET Bot demo — the real bot, talking to a local Telegram simulator at " + sim.url)
-        print(HELP)
-        print(f"To try onboarding: `:as baru`, then `/start {token}`.")
-        print("Siti is invited to a meeting: its first reminder comes in a minute or two.")
-        print("As rina, /umumkan sends an announcement; its progress message becomes the report.")
+        terminal = Terminal(sim, database_url, settings.default_locale)
+        print(
+            words._(
+                "Demo PAKET Bot — bot sungguhan, berbicara dengan simulator Telegram lokal di {url}",
+                url=sim.url,
+            )
+        )
+        print(words._(HELP))
+        print(words._("Untuk mencoba pendaftaran: `:as baru`, lalu `/start {token}`.", token=token))
+        print(words._("Siti diundang ke rapat: pengingat pertamanya datang satu-dua menit lagi."))
+        print(
+            words._(
+                "Sebagai rina, /umumkan mengirim pengumuman; pesan kemajuannya menjadi laporannya."
+            )
+        )
         watcher = asyncio.create_task(terminal.watch())
         try:
             while True:
                 line = await _read_line(terminal.prompt)
                 if line is None:
                     if not sys.stdin.isatty():
-                        print(
-                            "\nInput ended, so the demo stops: it is interactive, run it in a terminal."
+                        stops = N_(
+                            "Masukan habis, jadi demo berhenti: demo ini interaktif, "
+                            "jalankan di terminal."
                         )
+                        print("\n" + words._(stops))
                     break
                 line = line.strip()
                 if not line:

@@ -15,7 +15,7 @@ from bot.domain.actors import Actor, actor_for, person_by_telegram
 from bot.domain.clock import Clock
 from bot.domain.meetings import access, schedule
 from bot.domain.meetings import form as meeting_form
-from bot.domain.proposals import decision, form, review, submit
+from bot.domain.proposals import decision, disbursement, form, review, submit
 from bot.domain.proposals.validators import FileRef
 from storage.db import Database
 from storage.meeting_models import Meeting, MeetingReminder, MeetingStatus, ReminderStatus
@@ -60,6 +60,30 @@ TRAINING: dict[str, object] = ROAD | {
     "dana_blm": "7,5 juta",
 }
 
+# More of the demo's past, so a newcomer's first /laporan has something to chart: each Tridaya,
+# and each of the committee's outcomes.
+SANTUNAN: dict[str, object] = ROAD | {
+    "judul": "Santunan lansia dan anak yatim RW 03",
+    "jenis": "sosial",
+    "komponen": "santunan",
+    "uraian": "Santunan bulanan bagi 30 lansia dan anak yatim dari keluarga miskin di RW 03.",
+    "rw": "03",
+    "anggaran_total": "6 juta",
+    "sumber_dana": ["blm", "swadaya_tunai"],
+    "dana_swadaya_tunai": "1 juta",
+    "dana_blm": "5 juta",
+}
+DRAINAGE: dict[str, object] = ROAD | {
+    "judul": "Saluran drainase RW 07",
+    "uraian": "Membangun saluran drainase 150 meter agar RW 07 tidak banjir tiap musim hujan.",
+    "komponen": "drainase",
+    "rw": "07",
+    "anggaran_total": "25 juta",
+    "sumber_dana": ["blm", "swadaya_tunai"],
+    "dana_swadaya_tunai": "5 juta",
+    "dana_blm": "20 juta",
+}
+
 
 async def _actor(session: AsyncSession, telegram_id: int) -> Actor:
     person = await person_by_telegram(session, telegram_id)
@@ -94,7 +118,8 @@ async def _fill(
 
 
 async def seed_proposals(db: Database, clock: Clock, *, koordinator: int, fasilitator: int) -> None:
-    """One proposal under review and one approved, unless the demo already has proposals."""
+    """Proposals in each state (under review, approved with a first tranche, waitlisted, not
+    approved), unless the demo already has proposals."""
     async with db.transaction() as s:
         if (await s.exec(select(Proposal))).first() is not None:
             return
@@ -107,6 +132,18 @@ async def seed_proposals(db: Database, clock: Clock, *, koordinator: int, fasili
         await review.complete(s, clock, reviewer, training)
         # Decided in the Panitia Kemitraan's meeting today; Rina records it as its secretary.
         await decision.approve(s, clock, reviewer, training, amount=7_500_000)
+        await disbursement.record_tranche(s, clock, reviewer, training, amount=4_000_000, tranche=1)
+        for answers, outcome in ((SANTUNAN, "waitlist"), (DRAINAGE, "reject")):
+            pid = await _fill(s, clock, author, answers)
+            await submit.submit(s, clock, author, pid)
+            await review.check(s, clock, reviewer, pid)
+            await review.complete(s, clock, reviewer, pid)
+            if outcome == "waitlist":
+                await decision.waitlist(s, clock, reviewer, pid, note="Menunggu dana tahun depan")
+            else:
+                await decision.reject(
+                    s, clock, reviewer, pid, reason="Sudah didanai APBD kota tahun ini"
+                )
         # The seeded proposals are the demo's past: a dozen status notices about them would
         # fill the first screen before the newcomer typed anything. Their timelines keep it all.
         await s.flush()

@@ -214,7 +214,8 @@ def _question_buttons(
 def _mitra_button(tr: Translator, pid: int, option: MitraOption) -> Button:
     # A button label is plain text, not HTML: the partner's name goes in as it is.
     kind = tr._(MITRA_KINDS.get(option.kind, option.kind))
-    label = f"{'✅' if option.selected else '▫️'} {option.name} ({kind})"
+    # "·", not brackets: the English kind carries its own ("Government office (Dinas)").
+    label = f"{'✅' if option.selected else '▫️'} {option.name} · {kind}"
     # The wanted state rides in the button, so a double tap changes nothing.
     wanted = 0 if option.selected else 1
     return Button(label, data=callbacks.form(pid, "sel", str(option.id), wanted))

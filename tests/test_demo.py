@@ -73,8 +73,8 @@ async def test_paket_bot_demo_starts_with_a_meeting_whose_reminder_comes_soon(tm
         if child.returncode is None:
             child.kill()
             await child.wait()
-    assert "its first reminder comes in a minute or two" in seen
-    assert "run it in a terminal" not in seen  # it did not stop: :quit ended it
+    assert "pengingat pertamanya datang satu-dua menit lagi" in seen
+    assert "jalankan di terminal" not in seen  # it did not stop: :quit ended it
     assert "🤖 → siti:\n   📅 Undangan rapat\n   Rapat koordinasi BKM Sukamaju" in seen
     meeting, reminders = await _meeting_and_reminders(url)
     assert (meeting.title, meeting.status) == (MEETING["judul"], "terjadwal")
@@ -133,7 +133,7 @@ async def test_the_demo_sends_an_announcement_and_its_progress_becomes_the_repor
         if line is not None:
             return line
         deadline = asyncio.get_running_loop().time() + 30  # a progress pass every 3 s
-        while "🤖 → rina (edited):\n   📢 Pengumuman #1 · Terkirim" not in printed:
+        while "🤖 → rina (disunting):\n   📢 Pengumuman #1 · Terkirim" not in printed:
             assert asyncio.get_running_loop().time() < deadline, printed
             await asyncio.sleep(0.2)
             printed += capsys.readouterr().out
@@ -144,7 +144,7 @@ async def test_the_demo_sends_an_announcement_and_its_progress_becomes_the_repor
     printed += capsys.readouterr().out
     assert "Seluruh BKM Sukamaju" in printed and "akan diterima 2 orang" in printed
     # The progress message, edited in place into the report (printed again as edited).
-    report = printed[printed.index("🤖 → rina (edited):\n   📢 Pengumuman #1 · Terkirim") :]
+    report = printed[printed.index("🤖 → rina (disunting):\n   📢 Pengumuman #1 · Terkirim") :]
     assert "✅ Terkirim: 2" in report and "[1] 🔄 Perbarui" in report
     for who in ("siti", "budi"):
         assert f"🤖 → {who}:\n   📢 Pengumuman dari Fasilitator Kota Bandung" in printed
@@ -167,15 +167,15 @@ async def test_demo_commands_answer_about_people_as_the_bot_knows_them(
     monkeypatch.setattr(demo, "_read_line", _script([":as nobody", ":users", ":as rina"]))
     await demo._demo(load_settings(database_url=url, _env_file=None))
     printed = capsys.readouterr().out
-    assert "there is no demo person called nobody" in printed
+    assert "tidak ada orang demo bernama nobody" in printed
     # :users reads the database: the newcomer is not registered until they use the invite,
     # and Rina's second role (the committee's secretary) is there too.
-    assert "baru   Warga Baru — not registered yet" in printed
+    assert "baru   Warga Baru — belum terdaftar" in printed
     assert "rina   Rina Fasilitator — fasilitator Bandung; sekretaris Bandung" in printed
     assert "siti   Siti Aminah — koordinator BKM Sukamaju" in printed
-    assert "now chatting as rina" in printed
+    assert "sekarang ngobrol sebagai rina" in printed
     # "Run it in a terminal" is said only when the demo then stops: here it did not.
-    assert "run it in a terminal" not in printed
+    assert "jalankan di terminal" not in printed
 
 
 async def test_the_seeded_past_does_not_flood_the_first_screen(
@@ -191,7 +191,12 @@ async def test_the_seeded_past_does_not_flood_the_first_screen(
             proposals = (await s.exec(select(Proposal))).all()
     finally:
         await db.dispose()
-    assert len(proposals) == 2  # the seeded history is there, in the proposals' timelines
+    # The seeded history is there, in the proposals' timelines: enough for a first /laporan
+    # to chart (each Tridaya, each of the committee's outcomes, a first tranche).
+    assert sorted(p.status for p in proposals) == [
+        "daftar_tunggu", "dana_cair", "diajukan", "ditolak",
+    ]  # fmt: skip
+    assert {p.jenis for p in proposals} == {"lingkungan", "sosial", "ekonomi"}
     assert not any(k.startswith("proposal.") for k in kinds), kinds
     assert "meeting.invitation" in kinds  # what is news at the start still comes
 
@@ -203,7 +208,7 @@ async def test_the_demo_stops_when_its_input_ends_and_says_why(
     monkeypatch.setattr(demo, "_read_line", _script([None]))
     monkeypatch.setattr(demo.sys.stdin, "isatty", lambda: False, raising=False)
     await demo._demo(load_settings(database_url=url, _env_file=None))
-    assert "Input ended, so the demo stops: it is interactive, run it in a terminal." in (
+    assert "Masukan habis, jadi demo berhenti: demo ini interaktif, jalankan di terminal." in (
         capsys.readouterr().out
     )
 
@@ -230,5 +235,5 @@ async def test_demo_reset_starts_from_fresh_data(
     await demo._demo(settings)  # reused: what was added stays
     assert await count_kota_and_mark() == ["Bandung", "Tambahan 1"]
     await demo._demo(settings, reset=True)
-    assert "Demo data reset: starting from fresh data." in capsys.readouterr().out
+    assert "Data demo diatur ulang: mulai dari data baru." in capsys.readouterr().out
     assert await count_kota_and_mark() == ["Bandung"]

@@ -22,15 +22,26 @@ import typer
 from bot.cli import areas, bkm, invites, people, privacy, report, runtime
 from bot.cli.common import fail, group
 from bot.cli.common import say as _
+from bot.i18n import N_
 
 __all__ = ["app", "main"]
 
-app = group("PAKET Bot: run the bot and set up kota, BKM, partners, roles and invites.")
+app = group(N_("PAKET Bot: jalankan bot dan atur kota, BKM, mitra, peran, dan undangan."))
 
 # Order matters only for `paket-bot --help`: commands first, then the groups.
-app.command()(runtime.run)
-app.command()(runtime.demo)
-app.command()(report.report)
+app.command(
+    help=N_(
+        "Migrasikan basis data, lalu jalankan bot; tanpa TELEGRAM_BOT_TOKEN, demo yang dijalankan."
+    )
+)(runtime.run)
+app.command(
+    help=N_(
+        "Ngobrol dengan bot sungguhan di terminal ini, sebagai pengguna demo, lewat Telegram tiruan."
+    )
+)(runtime.demo)
+app.command(
+    help=N_("Tulis laporan untuk satu periode: angka, grafik, atau tabel (rahasia: RAHASIA).")
+)(report.report)
 app.add_typer(runtime.db_app, name="db")
 app.add_typer(areas.kota_app, name="kota")
 app.add_typer(bkm.bkm_app, name="bkm")

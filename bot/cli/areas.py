@@ -27,12 +27,13 @@ from bot.domain import area_changes, areas
 from bot.domain.actors import SYSTEM
 from bot.domain.clock import Clock
 from bot.domain.zones import short_zone
+from bot.i18n import N_
 from storage.models import Bkm, Kota, KotaKind, Mitra
 
-kota_app = group("Kota (cities and regencies).")
-mitra_app = group("Partners: Dinas and Kelompok Peduli.")
+kota_app = group(N_("Kota (kota dan kabupaten)."))
+mitra_app = group(N_("Mitra: Dinas dan Kelompok Peduli."))
 
-NewName = Annotated[str, typer.Option("--to", help="The new name.")]
+NewName = Annotated[str, typer.Option("--to", help=N_("Nama baru."))]
 
 # --- views -----------------------------------------------------------------------------------
 
@@ -81,26 +82,30 @@ def _mitra_line(v: dict[str, Any]) -> str:
 # --- kota ------------------------------------------------------------------------------------
 
 
-@kota_app.command("add")
+@kota_app.command("add", help=N_("Daftarkan kota atau kabupaten beserta zona waktunya."))
 def kota_add(
-    name: Annotated[str, typer.Option(help="Name of the kota, e.g. Bandung.")],
+    name: Annotated[str, typer.Option(help=N_("Nama kota, misalnya Bandung."))],
     province: Annotated[
         str,
-        typer.Option(help='Province, e.g. "Jawa Barat" (gives the zone if --timezone is not set).'),
+        typer.Option(
+            help=N_(
+                'Provinsi, misalnya "Jawa Barat" (menentukan zona waktu bila --timezone tidak diisi).'
+            )
+        ),
     ] = "",
     timezone: Annotated[
         str | None,
         typer.Option(
-            help="WIB, WITA or WIT (or Asia/Jakarta, Asia/Makassar, Asia/Jayapura); "
-            "required unless --province names a known province."
+            help=N_(
+                "WIB, WITA, atau WIT (atau Asia/Jakarta, Asia/Makassar, Asia/Jayapura); "
+                "wajib kecuali --province menyebut provinsi yang dikenal."
+            )
         ),
     ] = None,
     committee_label: Annotated[
-        str | None, typer.Option(help='What the city calls its committee, e.g. "Pokja PAKET".')
+        str | None, typer.Option(help=N_('Sebutan kota untuk panitianya, misalnya "Pokja PAKET".'))
     ] = None,
-    kind: Annotated[
-        str, typer.Option(help='"kota" (a city, the default) or "kabupaten" (a regency).')
-    ] = "kota",
+    kind: Annotated[str, typer.Option(help=N_('"kota" (bawaan) atau "kabupaten".'))] = "kota",
     as_json: JsonFlag = False,
 ) -> None:
     """Register a kota or kabupaten with its one time zone."""
@@ -118,7 +123,7 @@ def kota_add(
         emit(as_json, _("Ditambahkan: {line}.", line=_kota_line(view)), kota=view)
 
 
-@kota_app.command("list")
+@kota_app.command("list", help=N_("Daftar semua kota (yang dipensiunkan ditandai)."))
 def kota_list(as_json: JsonFlag = False) -> None:
     """List every kota (retired ones marked)."""
     with reporting(as_json):
@@ -130,9 +135,9 @@ def kota_list(as_json: JsonFlag = False) -> None:
         listing(as_json, "kota", rows, _kota_line, _("Belum ada kota yang terdaftar."))
 
 
-@kota_app.command("rename")
+@kota_app.command("rename", help=N_("Ganti nama kota; semua isinya ikut."))
 def kota_rename(
-    name: Annotated[str, typer.Argument(metavar="KOTA", help="Its current name.")],
+    name: Annotated[str, typer.Argument(metavar="KOTA", help=N_("Namanya saat ini."))],
     to: NewName,
     as_json: JsonFlag = False,
 ) -> None:
@@ -147,9 +152,12 @@ def kota_rename(
         emit(as_json, _("Diganti namanya: {line}.", line=_kota_line(view)), kota=view)
 
 
-@kota_app.command("retire")
+@kota_app.command(
+    "retire",
+    help=N_("Pensiunkan kota: riwayatnya tetap; tidak ada BKM, mitra, atau undangan baru di sana."),
+)
 def kota_retire(
-    name: Annotated[str, typer.Argument(metavar="KOTA", help="Its name.")],
+    name: Annotated[str, typer.Argument(metavar="KOTA", help=N_("Namanya."))],
     as_json: JsonFlag = False,
 ) -> None:
     """Retire a kota: its history stays; no new BKM, partner or invite in it."""
@@ -166,11 +174,11 @@ def kota_retire(
 # --- mitra -----------------------------------------------------------------------------------
 
 
-@mitra_app.command("add")
+@mitra_app.command("add", help=N_("Daftarkan mitra yang dapat menerima usulan."))
 def mitra_add(
-    name: Annotated[str, typer.Option(help='e.g. "Dinas PUPR Kota Bandung".')],
-    kind: Annotated[str, typer.Option(help="dinas or kelompok_peduli.")],
-    kota: Annotated[str, typer.Option(help="The kota it works in.")],
+    name: Annotated[str, typer.Option(help=N_('Misalnya "Dinas PUPR Kota Bandung".'))],
+    kind: Annotated[str, typer.Option(help=N_("dinas atau kelompok_peduli."))],
+    kota: Annotated[str, typer.Option(help=N_("Kota tempat mitra bekerja."))],
     as_json: JsonFlag = False,
 ) -> None:
     """Register a partner that proposals can be channelled to."""
@@ -184,7 +192,7 @@ def mitra_add(
         emit(as_json, _("Ditambahkan: mitra {line}.", line=_mitra_line(view)), mitra=view)
 
 
-@mitra_app.command("list")
+@mitra_app.command("list", help=N_("Daftar mitra (yang dipensiunkan ditandai)."))
 def mitra_list(kota: KotaFilter = None, as_json: JsonFlag = False) -> None:
     """List partners (retired ones marked)."""
     with reporting(as_json):
@@ -198,9 +206,9 @@ def mitra_list(kota: KotaFilter = None, as_json: JsonFlag = False) -> None:
         listing(as_json, "mitra", rows, _mitra_line, _("Belum ada mitra yang terdaftar."))
 
 
-@mitra_app.command("rename")
+@mitra_app.command("rename", help=N_("Ganti nama mitra; jawabannya atas usulan ikut."))
 def mitra_rename(
-    name: Annotated[str, typer.Argument(metavar="MITRA", help="Its current name.")],
+    name: Annotated[str, typer.Argument(metavar="MITRA", help=N_("Namanya saat ini."))],
     to: NewName,
     as_json: JsonFlag = False,
 ) -> None:
@@ -215,9 +223,12 @@ def mitra_rename(
         emit(as_json, _("Diganti namanya: mitra {line}.", line=_mitra_line(view)), mitra=view)
 
 
-@mitra_app.command("retire")
+@mitra_app.command(
+    "retire",
+    help=N_("Pensiunkan mitra: jawabannya tetap; usulan baru tidak dapat memilihnya lagi."),
+)
 def mitra_retire(
-    name: Annotated[str, typer.Argument(metavar="MITRA", help="Its name.")],
+    name: Annotated[str, typer.Argument(metavar="MITRA", help=N_("Namanya."))],
     as_json: JsonFlag = False,
 ) -> None:
     """Retire a partner: its answers stay; new proposals can no longer choose it."""

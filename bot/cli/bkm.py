@@ -33,11 +33,12 @@ from bot.domain.clock import Clock
 from bot.i18n import N_
 from storage.models import Bkm, Kelurahan
 
-bkm_app = group("BKM and their level.")
+bkm_app = group(N_("BKM dan tingkatannya."))
 
-LevelOption = Annotated[str, typer.Option(help="awal, berdaya, mandiri or madani.")]
+LevelOption = Annotated[str, typer.Option(help=N_("awal, berdaya, mandiri, atau madani."))]
 BkmKota = Annotated[
-    str | None, typer.Option("--kota", help="The BKM's kota, when two kotas have one so named.")
+    str | None,
+    typer.Option("--kota", help=N_("Kota BKM itu, bila dua kota punya BKM bernama sama.")),
 ]
 
 # --- views -----------------------------------------------------------------------------------
@@ -124,14 +125,16 @@ def _one_bkm(argument: str | None, option: str | None) -> str:
 # --- commands --------------------------------------------------------------------------------
 
 
-@bkm_app.command("add")
+@bkm_app.command("add", help=N_("Daftarkan BKM beserta tingkatannya dan tanggal penilaiannya."))
 def bkm_add(
-    name: Annotated[str, typer.Option(help='Name of the BKM, e.g. "BKM Sukamaju".')],
-    kelurahan: Annotated[str, typer.Option(help="Its kelurahan (created on first use).")],
-    kota: Annotated[str, typer.Option(help="Its kota (already added).")],
-    kecamatan: Annotated[str, typer.Option(help="Its kecamatan.")] = "",
+    name: Annotated[str, typer.Option(help=N_('Nama BKM, misalnya "BKM Sukamaju".'))],
+    kelurahan: Annotated[str, typer.Option(help=N_("Kelurahannya (dibuat saat pertama dipakai)."))],
+    kota: Annotated[str, typer.Option(help=N_("Kotanya (sudah ditambahkan)."))],
+    kecamatan: Annotated[str, typer.Option(help=N_("Kecamatannya."))] = "",
     level: LevelOption = "awal",
-    assessed: Annotated[str | None, typer.Option(help="Date of the rating, YYYY-MM-DD.")] = None,
+    assessed: Annotated[
+        str | None, typer.Option(help=N_("Tanggal peringkat dinilai, YYYY-MM-DD."))
+    ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Register a BKM with its level and the date it was assessed."""
@@ -150,19 +153,20 @@ def bkm_add(
         emit(as_json, _("Ditambahkan: {line}.", line=_bkm_line(view)), bkm=view)
 
 
-@bkm_app.command("level")
+@bkm_app.command("level", help=N_("Catat tingkatan baru BKM dari penilaian fasilitator."))
 def bkm_level(
     level: LevelOption,
-    assessed: Annotated[str, typer.Option(help="Date of the assessment, YYYY-MM-DD.")],
-    bkm_name: Annotated[
-        str | None, typer.Argument(metavar="[BKM]", help="Name of the BKM.")
-    ] = None,
+    assessed: Annotated[str, typer.Option(help=N_("Tanggal penilaian, YYYY-MM-DD."))],
+    bkm_name: Annotated[str | None, typer.Argument(metavar="[BKM]", help=N_("Nama BKM."))] = None,
     bkm: Annotated[
-        str | None, typer.Option("--bkm", help="Name of the BKM (or as argument).")
+        str | None, typer.Option("--bkm", help=N_("Nama BKM (atau sebagai argumen)."))
     ] = None,
     kota: BkmKota = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Record it even if older than the current rating.")
+        bool,
+        typer.Option(
+            "--force", help=N_("Catat juga walau lebih lama daripada penilaian yang berlaku.")
+        ),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -183,7 +187,7 @@ def bkm_level(
         emit(as_json, _("Diperbarui: {line}.", line=_bkm_line(view)), bkm=view)
 
 
-@bkm_app.command("list")
+@bkm_app.command("list", help=N_("Daftar BKM dengan tingkatannya dan apakah boleh ikut PAKET."))
 def bkm_list(kota: KotaFilter = None, as_json: JsonFlag = False) -> None:
     """List BKMs with their level and whether they may take part in PAKET."""
     with reporting(as_json):
@@ -198,9 +202,9 @@ def bkm_list(kota: KotaFilter = None, as_json: JsonFlag = False) -> None:
         listing(as_json, "bkm", rows, _bkm_line, _("Belum ada BKM yang terdaftar."))
 
 
-@bkm_app.command("rename")
+@bkm_app.command("rename", help=N_("Ganti nama BKM (usulan dan orangnya ikut)."))
 def bkm_rename(
-    name: Annotated[str, typer.Argument(metavar="BKM", help="Its current name.")],
+    name: Annotated[str, typer.Argument(metavar="BKM", help=N_("Namanya saat ini."))],
     to: NewName,
     kota: BkmKota = None,
     as_json: JsonFlag = False,
@@ -218,9 +222,12 @@ def bkm_rename(
         emit(as_json, _("Diganti namanya: {line}.", line=_bkm_line(view)), bkm=view)
 
 
-@bkm_app.command("retire")
+@bkm_app.command(
+    "retire",
+    help=N_("Pensiunkan BKM: riwayatnya tetap; tidak ada usulan atau undangan baru untuknya."),
+)
 def bkm_retire(
-    name: Annotated[str, typer.Argument(metavar="BKM", help="Its name.")],
+    name: Annotated[str, typer.Argument(metavar="BKM", help=N_("Namanya."))],
     kota: BkmKota = None,
     as_json: JsonFlag = False,
 ) -> None:

@@ -23,30 +23,66 @@ from typing import Annotated, Any, TypeVar
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
+from typer.core import TyperGroup
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.errors import DomainError
-from bot.i18n import Html, Msgid, Translator, normalise_locale
+from bot.i18n import N_, Html, Msgid, Translator, normalise_locale
 from storage.db import Database, upgrade
 from storage.models import Kota
 
 T = TypeVar("T")
 Operation = Callable[[AsyncSession, Clock], Awaitable[T]]
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
-KotaFilter = Annotated[str | None, typer.Option("--kota", help="Only this kota.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help=N_("Cetak satu objek JSON, bukan teks."))]
+KotaFilter = Annotated[str | None, typer.Option("--kota", help=N_("Hanya kota ini."))]
 
 
 def group(help_text: str) -> typer.Typer:
-    """A command group that prints plain help and plain errors (operators pipe them)."""
+    """A command group that prints plain help and plain errors (operators pipe them).
+
+    `help_text`, like every help text of the CLI, is an Indonesian msgid marked with `N_`:
+    `LocalisedGroup` shows it in the operator's language.
+    """
     return typer.Typer(
+        cls=LocalisedGroup,
         help=help_text,
         no_args_is_help=True,
         add_completion=False,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
     )
+
+
+class LocalisedGroup(TyperGroup):
+    """A group whose help texts (msgids) are translated before it runs: `--help` speaks the
+    operator's language. Typer builds the command tree afresh for each run, and only the
+    root's `main` is called, so the whole tree is translated there, in the DEFAULT_LOCALE of
+    the moment."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        localise_help(self)
+        return super().main(*args, **kwargs)
+
+
+def localise_help(command: Any) -> None:
+    """Translate the help of `command`, its options and arguments, and every subcommand."""
+    tr = translator()
+    pending = [command]
+    while pending:
+        current = pending.pop()
+        # Click makes `--help` itself on first use, once per command: made here, it is ours.
+        help_option = current.get_help_option(typer.Context(current))
+        if help_option is not None:
+            help_option.help = N_("Tampilkan bantuan ini lalu keluar.")
+        for item in (current, help_option, *getattr(current, "params", ())):
+            # The msgid is kept, so translating the same tree twice starts from it again.
+            msgid = getattr(item, "_help_msgid", None) or getattr(item, "help", None)
+            if msgid:
+                item._help_msgid = msgid
+                item.help = str(tr._(msgid))
+        pending.extend(getattr(current, "commands", {}).values())
 
 
 class CliError(Exception):

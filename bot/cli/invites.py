@@ -12,7 +12,16 @@ from typing import Annotated, Any
 import typer
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cli.common import CliError, JsonFlag, emit, in_store, listing, reporting, translator
+from bot.cli.common import (
+    CliError,
+    JsonFlag,
+    LocalisedGroup,
+    emit,
+    in_store,
+    listing,
+    reporting,
+    translator,
+)
 from bot.cli.common import say as _
 from bot.cli.common import say_n as n_
 from bot.cli.people import (
@@ -34,7 +43,8 @@ from bot.i18n import N_
 from storage.models import Bkm, Invite, Kota, Mitra, Role
 
 invite_app = typer.Typer(
-    help="Invite links: create one (--role ...), list them, revoke one.",
+    cls=LocalisedGroup,
+    help=N_("Tautan undangan: buat (--role ...), daftar, cabut."),
     invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -62,12 +72,13 @@ def invite(
     bkm: BkmScope = None,
     kota: KotaScope = None,
     mitra: MitraScope = None,
-    uses: Annotated[int, typer.Option(help="How many people may use it.")] = 1,
+    uses: Annotated[int, typer.Option(help=N_("Berapa orang boleh memakainya."))] = 1,
     days: Annotated[
-        int | None, typer.Option(help="Days it stays valid (INVITE_VALID_DAYS).")
+        int | None, typer.Option(help=N_("Berapa hari undangan berlaku (INVITE_VALID_DAYS)."))
     ] = None,
     bot_username: Annotated[
-        str | None, typer.Option(help="The bot's username (TELEGRAM_BOT_USERNAME, else paket_bot).")
+        str | None,
+        typer.Option(help=N_("Username bot (TELEGRAM_BOT_USERNAME, bila kosong paket_bot).")),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -159,10 +170,13 @@ _STATES = {
 }
 
 
-@invite_app.command("list")
+@invite_app.command("list", help=N_("Daftar undangan yang masih berlaku (terbaru dulu)."))
 def invite_list(
     all_: Annotated[
-        bool, typer.Option("--all", help="Also used-up, expired and revoked invites.")
+        bool,
+        typer.Option(
+            "--all", help=N_("Termasuk undangan yang habis dipakai, kedaluwarsa, dan dicabut.")
+        ),
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -188,9 +202,11 @@ def _invite_line(v: dict[str, Any]) -> str:
     )  # fmt: skip
 
 
-@invite_app.command("revoke")
+@invite_app.command(
+    "revoke", help=N_("Hentikan tautan undangan (yang sudah bergabung tetap memegang perannya).")
+)
 def invite_revoke(
-    token: Annotated[str, typer.Argument(metavar="TOKEN", help="The invite's token.")],
+    token: Annotated[str, typer.Argument(metavar="TOKEN", help=N_("Token undangan."))],
     as_json: JsonFlag = False,
 ) -> None:
     """Stop an invite link from working (people who joined with it keep their role)."""

@@ -30,22 +30,22 @@ from bot.domain.clock import Clock
 from bot.i18n import N_
 from storage.models import Bkm, Kota, Mitra, Role
 
-user_app = group("People and their roles.")
-ROLES_HELP = (
-    "warga, anggota, koordinator, fasilitator, mitra, panitia (a member of the kota's "
-    "Panitia Kemitraan), sekretaris (its secretary, who records its decisions) or admin."
+user_app = group(N_("Orang dan perannya."))
+ROLES_HELP = N_(
+    "warga, anggota, koordinator, fasilitator, mitra, panitia (anggota Panitia Kemitraan "
+    "kota), sekretaris (sekretarisnya, yang mencatat keputusannya), atau admin."
 )
 RoleOption = Annotated[str, typer.Option(help=ROLES_HELP)]
-BkmScope = Annotated[str | None, typer.Option("--bkm", help="For anggota and koordinator.")]
+BkmScope = Annotated[str | None, typer.Option("--bkm", help=N_("Untuk anggota dan koordinator."))]
 KotaScope = Annotated[
     str | None,
     typer.Option(
-        "--kota", help="For fasilitator, panitia and sekretaris (and to tell BKMs apart)."
+        "--kota", help=N_("Untuk fasilitator, panitia, dan sekretaris (juga untuk membedakan BKM).")
     ),
 ]
-MitraScope = Annotated[str | None, typer.Option("--mitra", help="For mitra.")]
+MitraScope = Annotated[str | None, typer.Option("--mitra", help=N_("Untuk mitra."))]
 TelegramId = Annotated[
-    int, typer.Argument(metavar="TELEGRAM_ID", help="The person's numeric Telegram id.")
+    int, typer.Argument(metavar="TELEGRAM_ID", help=N_("ID Telegram orang itu (angka)."))
 ]
 
 # Which scope option each role takes; the domain refuses a missing one.
@@ -132,7 +132,12 @@ def check_committee_kota(role: Role, kota: str | None) -> None:
 # --- user ------------------------------------------------------------------------------------
 
 
-@user_app.command("grant")
+@user_app.command(
+    "grant",
+    help=N_(
+        "Beri akun Telegram sebuah peran; pemberitahuan privasi tampil pada /start pertamanya."
+    ),
+)
 def user_grant(
     telegram_id: TelegramId,
     role: RoleOption,
@@ -195,11 +200,15 @@ async def _ensure_sits_in_committee(
         )
 
 
-@user_app.command("list")
+@user_app.command(
+    "list", help=N_("Daftar orang terdaftar dengan perannya (saring menurut peran, kota, BKM).")
+)
 def user_list(
-    role: Annotated[str | None, typer.Option(help="Only people holding this role.")] = None,
-    kota: Annotated[str | None, typer.Option("--kota", help="Only roles in this kota.")] = None,
-    bkm: Annotated[str | None, typer.Option("--bkm", help="Only roles in this BKM.")] = None,
+    role: Annotated[
+        str | None, typer.Option(help=N_("Hanya orang yang memegang peran ini."))
+    ] = None,
+    kota: Annotated[str | None, typer.Option("--kota", help=N_("Hanya peran di kota ini."))] = None,
+    bkm: Annotated[str | None, typer.Option("--bkm", help=N_("Hanya peran di BKM ini."))] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """List registered people with their roles (filter by role, kota, BKM)."""
@@ -235,7 +244,12 @@ def _member_line(v: dict[str, Any]) -> str:
     return line if v["registered"] else _("{line} [belum selesai mendaftar]", line=line)
 
 
-@user_app.command("revoke")
+@user_app.command(
+    "revoke",
+    help=N_(
+        "Cabut peran (sebutkan wilayahnya bila orang itu memegang peran itu di beberapa tempat)."
+    ),
+)
 def user_revoke(
     telegram_id: TelegramId,
     role: RoleOption,

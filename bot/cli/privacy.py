@@ -15,7 +15,7 @@ from bot.domain.actors import SYSTEM
 from bot.domain.clock import Clock
 from bot.i18n import N_
 
-privacy_app = group("People's data requests (UU PDP).")
+privacy_app = group(N_("Permintaan data pribadi (UU PDP)."))
 
 _KINDS = {
     "delete": N_("data dihapus"),
@@ -23,9 +23,17 @@ _KINDS = {
 }
 
 
-@privacy_app.command("requests")
+@privacy_app.command(
+    "requests",
+    help=N_(
+        "Permintaan data yang tertunda (tidak ada yang menunggu: chat langsung menjalankannya) dan yang terbaru."
+    ),
+)
 def privacy_requests_command(
-    days: Annotated[int, typer.Option(help="How far back to list handled requests.")] = 30,
+    days: Annotated[
+        int,
+        typer.Option(help=N_("Berapa hari ke belakang permintaan yang sudah ditangani didaftar.")),
+    ] = 30,
     as_json: JsonFlag = False,
 ) -> None:
     """Pending data requests (none wait: chat carries them out at once) and recent ones."""

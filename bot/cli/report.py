@@ -29,12 +29,15 @@ from bot.reports import export, file_name
 
 FORMATS = ("xlsx", "csv", "json", "png")
 
-Kota = Annotated[str | None, typer.Option("--kota", help="Only this kota (default: every kota).")]
-From = Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")]
-To = Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD.")]
-Format = Annotated[str, typer.Option("--format", help="xlsx, csv, json or png.")]
+Kota = Annotated[
+    str | None, typer.Option("--kota", help=N_("Hanya kota ini (bawaan: semua kota)."))
+]
+From = Annotated[str, typer.Option("--from", help=N_("Hari pertama, YYYY-MM-DD."))]
+To = Annotated[str, typer.Option("--to", help=N_("Hari terakhir, YYYY-MM-DD."))]
+Format = Annotated[str, typer.Option("--format", help=N_("xlsx, csv, json, atau png."))]
 Out = Annotated[
-    Path | None, typer.Option("--out", help="The file to write (default: a RAHASIA-… name here).")
+    Path | None,
+    typer.Option("--out", help=N_("Berkas yang ditulis (bawaan: nama RAHASIA-… di folder ini).")),
 ]
 
 

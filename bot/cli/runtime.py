@@ -13,9 +13,10 @@ from sqlalchemy.engine import make_url
 from bot.cli.common import CliError, JsonFlag, emit, group, reporting
 from bot.cli.common import say as _
 from bot.config import Settings, load_settings
+from bot.i18n import N_
 from storage.db import Database, alembic_config, upgrade
 
-db_app = group("The database.")
+db_app = group(N_("Basis data."))
 
 
 def run(as_json: JsonFlag = False) -> None:
@@ -43,7 +44,7 @@ def run(as_json: JsonFlag = False) -> None:
 
 def demo(
     reset: Annotated[
-        bool, typer.Option("--reset", help="Delete the demo's data first and start afresh.")
+        bool, typer.Option("--reset", help=N_("Hapus dulu data demo dan mulai dari awal."))
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
@@ -62,7 +63,9 @@ def _run_demo(settings: Settings, *, reset: bool = False) -> None:
     run_demo(settings, reset=reset)
 
 
-@db_app.command("upgrade")
+@db_app.command(
+    "upgrade", help=N_("Jalankan semua migrasi yang tertunda dan cetak revisi saat ini.")
+)
 def db_upgrade(as_json: JsonFlag = False) -> None:
     """Apply every pending migration and print the current revision."""
     with reporting(as_json):

@@ -7,6 +7,8 @@
     broadcast     an announcement to 10,000 people, limits on, 50 people chatting meanwhile,
                   at 0 and 100 ms per call (tests.bench.broadcast)
     reminders     2,000 meetings × 10 invitees falling due at once (tests.bench.reminders)
+    reports       a kota's report with 50,000 proposals: summary, rows, .xlsx, chart
+                  (tests.bench.reports)
     start-up      process start to the first answered update, and peak memory, from the
                   conversation runs (large database)
 
@@ -27,14 +29,14 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from tests.bench import broadcast, reminders
+from tests.bench import broadcast, reminders, reports
 from tests.bench.load import __main__ as load_main
 from tests.bench.load import report
 from tests.bench.load.processes import REPO
 from tests.bench.load.report import AIOGRAM_ECHO, BARE, BARE_AIOHTTP, OURS, Target
 from tests.bench.load.run import HarnessError
 
-PARTS = ("conversation", "broadcast", "reminders")
+PARTS = ("conversation", "broadcast", "reminders", "reports")
 
 
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
@@ -105,6 +107,10 @@ async def measure(args: argparse.Namespace, workdir: Path, logs: Path) -> dict[s
         found["reminders"] = await reminders.measure(
             args.meetings, args.invitees, folder=folder, people=500 if args.quick else 10_000
         )
+    if "reports" in args.part_list:
+        folder = workdir / "reports"
+        folder.mkdir(parents=True)
+        found["reports"] = [await reports.measure(2_000 if args.quick else 50_000, folder)]
     return found
 
 
@@ -121,6 +127,10 @@ def summary(found: dict[str, object]) -> list[Target]:
         targets.append(Target("reminders", f"last of {r.messages:,} reminders sent after its due "
                               f"time (no target; floor at SEND_RATE {r.floor_s:,.0f} s)", last,
                               None if r.last_sent_after_s is None else True))  # fmt: skip
+    for r in found.get("reports", []):  # type: ignore[attr-defined]
+        targets.append(Target("reports", f"summary of a kota with {r.proposals:,} proposals "
+                              f"within {reports.SUMMARY_TARGET_S:.0f} s", f"{r.summary_s:.2f} s",
+                              r.met))  # fmt: skip
     return targets
 
 
@@ -163,7 +173,9 @@ def render(found: dict[str, object], about: dict[str, object], took: float) -> s
                   f"each pausing {broadcast.CHAT_THINK} before every action."]  # fmt: skip
     if "reminders" in found:
         parts += ["", "## Reminders", "", reminders.table(found["reminders"]),  # type: ignore[arg-type]
-                  "", "The scheduler runs every 5 s and claims 20 reminders per run."]  # fmt: skip
+                  "", "The scheduler runs every 5 s; one run claims batch after batch of 20 until none is due."]  # fmt: skip
+    if "reports" in found:
+        parts += ["", "## Reports", "", reports.table(found["reports"][0])]  # type: ignore[index]
     return "\n".join(parts)
 
 
@@ -175,7 +187,7 @@ def save(folder: Path, found: dict[str, object], about: dict[str, object], text:
     if "conversation" in found:
         runs, settings = found["conversation"]  # type: ignore[misc]
         data["conversation"] = {"settings": settings, "runs": [asdict(r) for r in runs]}
-    for part in ("broadcast", "reminders"):
+    for part in ("broadcast", "reminders", "reports"):
         if part in found:
             data[part] = [asdict(r) for r in found[part]]  # type: ignore[attr-defined]
     (folder / f"{stem}.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

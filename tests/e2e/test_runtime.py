@@ -116,3 +116,12 @@ async def test_an_unexpected_failure_gets_a_friendly_answer_and_nothing_half_sto
         from storage.models import Dialog
 
         assert (await s.exec(select(Dialog))).all() == []
+
+
+async def test_an_update_the_framework_cannot_read_is_skipped_not_fetched_forever(world: World):
+    """A malformed update (here a poll without its fields) must not stall polling: the
+    runtime would otherwise ask for the same batch again and again, and nobody is answered."""
+    user = world.sim.user(7301, first_name="Budi")
+    await user.send_raw_update({"poll": {"id": "broken-poll"}})
+    await user.send("/bantuan")
+    assert "bantuan" in (await user.reply(timeout=15)).plain.lower()

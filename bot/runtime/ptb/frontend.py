@@ -3,18 +3,56 @@ rate limiter carrying the shared per-chat order and pacer."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes, ExtBot, TypeHandler
 
-from bot.runtime.edge import Edge, Handlers, Webhook
+from bot.runtime.edge import Edge, Handlers, Lane, Webhook
 from bot.runtime.incoming import read_update
 from bot.runtime.pacing import Pacer
 from bot.runtime.ptb.edge import PtbEdge, translated
 from bot.runtime.ptb.http import AiohttpRequest
 from bot.runtime.ptb.limiter import PtbRateLimiter
 from bot.runtime.ptb.processor import ChatOrderedUpdateProcessor
+
+log = logging.getLogger(__name__)
+
+
+class TolerantBot(ExtBot[Lane]):
+    """PTB's bot, except that an update PTB cannot read is skipped instead of stalling.
+
+    PTB parses a whole getUpdates batch at once; one update it cannot read (a newer Bot API
+    field, a malformed object) fails the batch, and its updater asks for the same batch again,
+    forever: nobody is answered any more. Here the batch is read again one update at a time and
+    an unreadable one becomes an empty Update with its id (logged), which the handler ignores
+    and which moves the offset past it.
+    """
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError:
+            raise
+        except Exception:
+            return await self._readable(kwargs.get("offset"), kwargs.get("allowed_updates"))
+
+    async def _readable(self, offset: int | None, allowed: Any) -> tuple[Update, ...]:
+        data = {"offset": offset, "timeout": 0, "allowed_updates": allowed}
+        raw = await self._post("getUpdates", data)
+        read: list[Update] = []
+        for item in raw if isinstance(raw, list) else []:
+            try:
+                update = Update.de_json(item, self)
+            except Exception:
+                log.warning("skipped update %s: python-telegram-bot cannot read it",
+                            item.get("update_id"), exc_info=True)  # fmt: skip
+                update = Update(int(item["update_id"]))
+            if update is not None:
+                read.append(update)
+        return tuple(read)
 
 
 class PtbFrontend:
@@ -23,17 +61,17 @@ class PtbFrontend:
         # Enough connections for every update in flight plus the sender; the poller its own.
         self._requests = (AiohttpRequest(concurrency + 8), AiohttpRequest(1))
         self.processor = ChatOrderedUpdateProcessor(concurrency, on_backlog=self._ask_to_wait)
-        self.application: Application[Any, Any, Any, Any, Any, Any] = (
-            Application.builder()
-            .token(token)
-            .base_url(server + "/bot")
-            .base_file_url(server + "/file/bot")
-            .concurrent_updates(self.processor)
-            .rate_limiter(PtbRateLimiter(pacer))
+        bot = TolerantBot(
+            token,
+            base_url=server + "/bot",
+            base_file_url=server + "/file/bot",
             # aiohttp, not PTB's default httpx: a third of the CPU per call (ptb/http.py).
-            .request(self._requests[0])
-            .get_updates_request(self._requests[1])
-            .build()
+            request=self._requests[0],
+            get_updates_request=self._requests[1],
+            rate_limiter=PtbRateLimiter(pacer),
+        )
+        self.application: Application[Any, Any, Any, Any, Any, Any] = (
+            Application.builder().bot(bot).concurrent_updates(self.processor).build()
         )
         self.edge: Edge = PtbEdge(self.application.bot)
         self.handlers: Handlers | None = None
