@@ -44,6 +44,14 @@ def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
 
 
+def new_token() -> str:
+    """A random invite token (16 URL-safe characters) that never begins with "-": an operator
+    types it after `paket-bot invite revoke`, where a leading "-" would read as an option."""
+    while (token := secrets.token_urlsafe(12)).startswith("-"):
+        pass
+    return token
+
+
 async def create_invite(
     session: AsyncSession,
     clock: Clock,
@@ -71,7 +79,7 @@ async def create_invite(
         raise InvalidInput("Undangan untuk fasilitator harus menyebut kotanya.")
     kota_id = kota.id if kota else bkm.kota_id if bkm else mitra.kota_id if mitra else None
     invite = Invite(
-        token=secrets.token_urlsafe(12),
+        token=new_token(),
         role=role.value,
         kota_id=kota_id,
         bkm_id=bkm.id if bkm else None,

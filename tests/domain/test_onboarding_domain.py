@@ -117,3 +117,12 @@ def test_eligibility_needs_berdaya_and_fresh_rating():
     assert areas.eligibility(low, today).reason == "level"
     old = Bkm(name="z", kota_id=1, kelurahan_id=1, level="madani", assessed_on=date(2025, 2, 1))
     assert areas.eligibility(old, today).reason == "expired"
+
+
+def test_invite_tokens_never_begin_with_a_dash(monkeypatch):
+    """`paket-bot invite revoke -Abc…` would read the token as an option (seen in CI)."""
+    from bot.domain import invites
+
+    drawn = iter(["-DloRr2Q0DMXXZeV", "--xyz", "QloRr2Q0DMXXZeV-"])
+    monkeypatch.setattr(invites.secrets, "token_urlsafe", lambda _n: next(drawn))
+    assert invites.new_token() == "QloRr2Q0DMXXZeV-"

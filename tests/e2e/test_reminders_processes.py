@@ -297,8 +297,10 @@ async def test_two_processes_on_one_database_send_each_reminder_once(
     # Telegram delivers updates to one webhook URL (in production, a load balancer in front of
     # every process); here each process sets its own and the last one gets them all. Two
     # long-polling processes would end each other's getUpdates with 409 Conflict instead.
-    # Eleven BKMs of one member each: 22 reminders fall due at once, more than one run of the
-    # job claims (BATCH = 20), so both processes' jobs must take a share.
+    # Eleven BKMs of one member each: 22 reminders fall due at once, in more than one batch
+    # (BATCH = 20). Both processes' jobs run; whichever comes first may claim them all, since
+    # one pass claims batch after batch (bot/runtime/scheduler.py). Claimers racing row by row
+    # are tested in tests/domain/test_meetings_reminders.py.
     clock = SystemClock()
     members = list(range(7201, 7212))
     async with db.transaction() as s:
@@ -329,7 +331,7 @@ async def test_two_processes_on_one_database_send_each_reminder_once(
         await user.wait_idle(quiet=1.0)
         assert _received(user) == (1, 1, 2), user.id
     done = [_reminders_done(child) for child in (one, two)]
-    assert sum(done) == 22 and all(done), done  # both jobs claimed some, none twice
+    assert sum(done) == 22, done  # between them, each reminder claimed once
 
 
 def _reminders_done(child: processes.Child) -> int:
