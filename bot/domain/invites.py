@@ -47,8 +47,9 @@ def deep_link(bot_username: str, token: str) -> str:
 def new_token() -> str:
     """A random invite token (16 URL-safe characters) that never begins with "-": an operator
     types it after `paket-bot invite revoke`, where a leading "-" would read as an option."""
-    while (token := secrets.token_urlsafe(12)).startswith("-"):
-        pass
+    token = secrets.token_urlsafe(12)
+    while token.startswith("-"):  # 1 in 64: draw again
+        token = secrets.token_urlsafe(12)
     return token
 
 
