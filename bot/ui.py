@@ -109,6 +109,9 @@ class Response:
     command_menu: tuple[tuple[str, str], ...] | None = None
     # The update was handled before (Telegram delivered it again): nothing to send or tidy up.
     repeated: bool = False
+    # A press was refused as invalid input: the question is still open, so the pressed
+    # message keeps its buttons (a person who pressed "Lanjut" with nothing ticked can tick).
+    keep_pressed: bool = False
     # Slow work to do after the update's transaction committed (see Context.after_commit);
     # each returns more replies.
     later: list[Callable[[], Awaitable[list[Reply]]]] = field(default_factory=list)

@@ -25,7 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.actors import Actor, actor_for
 from bot.domain.clock import Clock
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.outbox import QUEUED_FLAG, mark_reachable
 from bot.domain.reachability import person_unreachable
 from bot.i18n import Translator
@@ -140,6 +140,7 @@ class Router:
                     ctx = await self._context_again(session, incoming, sender)
                 reply_error(ctx, error)
                 response = ctx.response
+                response.keep_pressed = isinstance(error, InvalidInput)
         if response.outbox_touched:
             self.services.wake_sender()
         for job in response.later:

@@ -63,7 +63,7 @@ async def handle_update(
             edge,
             incoming.chat_id,
             response.replies,
-            pressed_message_id,
+            None if response.keep_pressed else pressed_message_id,
             pressed_is_text=incoming.pressed_is_text,
         )
         if response.command_menu is not None:

@@ -7,10 +7,20 @@ those names and nothing framework-specific.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.ui import FileRef, Incoming
+
+
+# Control characters other than tab and newline show nothing, and PostgreSQL cannot store
+# NUL at all: a fuzzer (or a broken client) sending them must not make a step fail.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _clean(text: str) -> str:
+    return _CONTROLS.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -37,8 +47,8 @@ def read_update(update: Any, bot_username: str) -> Read | None:
         update_id=update.update_id,
         user_id=user.id,
         chat_id=chat.id,
-        first_name=user.first_name or "",
-        last_name=user.last_name or "",
+        first_name=_clean(user.first_name or ""),
+        last_name=_clean(user.last_name or ""),
         language_code=user.language_code,
         private=chat.type == "private",
     )
@@ -82,7 +92,7 @@ def _sender_and_chat(update: Any) -> tuple[Any, Any]:
 
 
 def _from_message(base: Incoming, message: Any, bot_username: str) -> Incoming:
-    text = message.text or ""
+    text = _clean(message.text or "")
     entities = message.entities or ()
     if text.startswith("/") and any(e.type == "bot_command" and e.offset == 0 for e in entities):
         head, *args = text.split()
@@ -93,18 +103,24 @@ def _from_message(base: Incoming, message: Any, bot_username: str) -> Incoming:
     if message.text is not None:
         return replace(base, kind="text", text=text)
     if message.contact is not None:
-        return replace(base, kind="contact", phone=message.contact.phone_number)
+        return replace(base, kind="contact", phone=_clean(message.contact.phone_number))
     if message.location is not None:
         loc = message.location
         return replace(base, kind="location", latitude=loc.latitude, longitude=loc.longitude)
     if message.photo:
         biggest = message.photo[-1]
         ref = FileRef(biggest.file_id, "photo", None, "image/jpeg", biggest.file_size)
-        return replace(base, kind="file", file=ref, text=message.caption or "")
+        return replace(base, kind="file", file=ref, text=_clean(message.caption or ""))
     if message.document is not None:
         doc = message.document
-        ref = FileRef(doc.file_id, "document", doc.file_name, doc.mime_type, doc.file_size)
-        return replace(base, kind="file", file=ref, text=message.caption or "")
+        ref = FileRef(
+            doc.file_id,
+            "document",
+            _clean(doc.file_name or "") or None,
+            doc.mime_type,
+            doc.file_size,
+        )
+        return replace(base, kind="file", file=ref, text=_clean(message.caption or ""))
     if message.voice is not None or message.audio is not None or message.video_note is not None:
         return replace(base, kind="voice")  # answered on its own: many would rather speak
     return replace(base, kind="other")

@@ -109,6 +109,8 @@ async def test_several_bkms_ticked_reach_each_person_once(world: World):
     assert "(0 dipilih)" in ticks.plain
     await rina.press(ticks, "Lanjut")
     await next_with(rina, "Mohon centang paling sedikit satu BKM.")
+    await rina.wait_idle()  # the question stays open: its buttons are not taken away
+    assert "⬜ BKM Sukamaju" in current(rina, ticks).button_labels()
     for name in ("BKM Sukamaju", "BKM Cibeunying"):
         await rina.press(current(rina, ticks), name)
         await asyncio.sleep(0.1)

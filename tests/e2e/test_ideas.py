@@ -148,3 +148,13 @@ async def test_another_bkm_does_not_see_the_idea(world: World):
         assert (await s.exec(select(Proposal))).first() is None
     await warga.send("/ide")  # a warga suggests; the list is for the BKM's members
     assert "tidak tersedia untuk peran" in (await warga.reply()).plain
+
+
+async def test_control_characters_are_dropped_before_anything_is_stored(world: World):
+    # PostgreSQL cannot store NUL at all, and no control character shows in a chat: a
+    # broken client sending them gets its text kept without them, on either store.
+    warga, _anggota, _koordinator = await _team(world)
+    await _suggest(warga, "Saluran\x00 air\x07 gang RT 02\x1b mampet\r\nmohon dibersihkan")
+    async with world.db.transaction() as s:
+        idea = (await s.exec(select(Idea))).one()
+    assert idea.text == "Saluran air gang RT 02 mampet\nmohon dibersihkan"
