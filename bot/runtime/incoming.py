@@ -13,7 +13,6 @@ from typing import Any
 
 from bot.ui import FileRef, Incoming
 
-
 # Control characters other than tab and newline show nothing, and PostgreSQL cannot store
 # NUL at all: a fuzzer (or a broken client) sending them must not make a step fail.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
