@@ -10,13 +10,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import TelegramObject, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 
 from bot.runtime.aiogram.edge import AiogramEdge, PacingMiddleware, translated
+from bot.runtime.aiogram.session import KeptModelsSession
 from bot.runtime.edge import Edge, Handlers, Webhook
 from bot.runtime.incoming import chat_of, read_update
 from bot.runtime.ordering import ChatLines
@@ -33,7 +33,7 @@ class AiogramFrontend:
     def __init__(self, token: str, server: str, pacer: Pacer, *, concurrency: int) -> None:
         self.server = server
         # Enough connections for every update in flight, the sender and the poller.
-        session = AiohttpSession(
+        session = KeptModelsSession(
             api=TelegramAPIServer.from_base(server),
             limit=concurrency + 9,
             timeout=CALL_TIMEOUT_SECONDS,
@@ -43,7 +43,8 @@ class AiogramFrontend:
         self.edge: Edge = AiogramEdge(self.bot)
         # aiogram starts a task per update; the lines give each chat one slot, in order.
         self.lines = ChatLines(concurrency, on_backlog=self._ask_to_wait)
-        self.dispatcher = Dispatcher()
+        # No aiogram FSM: dialog state lives in our database (its middleware would only cost).
+        self.dispatcher = Dispatcher(disable_fsm=True)
         self.dispatcher.update.outer_middleware(self._in_order)
         for observer in (
             self.dispatcher.message,
