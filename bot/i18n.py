@@ -62,6 +62,23 @@ class Msgid(str):
     __slots__ = ()
 
 
+class Rupiah(int):
+    """An amount passed as a placeholder value: written as the reader writes rupiah.
+
+    Lets the domain put an amount in an error without knowing the reader's language
+    ("Rp10.000.000" in Indonesian, "Rp10,000,000" in English).
+    """
+
+    __slots__ = ()
+
+
+class Number(int):
+    """A count passed as a placeholder value: grouped as the reader groups ("100.000" /
+    "100,000")."""
+
+    __slots__ = ()
+
+
 class Html(str):
     """A string that is already safe HTML and must not be escaped again."""
 
@@ -114,9 +131,14 @@ class Translator:
         return Html(text.format(**{k: self._param(v) for k, v in params.items()}))
 
     def _param(self, value: Any) -> Any:
-        """A placeholder value as shown: a Msgid translated, a date written out, a string escaped."""
+        """A placeholder value as shown: a Msgid translated, a date or an amount written out, a
+        string escaped."""
         if isinstance(value, Msgid):
             return escape(self._catalog.gettext(value))
+        if isinstance(value, Rupiah):
+            return self.money(value)
+        if isinstance(value, Number):
+            return self.number(value)
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return self.date(value)  # "3 Maret 2026" / "3 March 2026"
         return escape(value) if isinstance(value, str) else value

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.errors import InvalidInput
-from bot.i18n import N_, rupiah
+from bot.i18n import N_, Number, rupiah
 
 MAX_RUPIAH = 1_000_000_000_000
 
@@ -155,9 +155,9 @@ def parse_count(text: str, *, max_value: int, min_value: int = 0) -> int:
         raise InvalidInput(COUNT_HINT)
     value = int(raw.replace(".", ""))
     if value < min_value:
-        raise InvalidInput(COUNT_TOO_SMALL, min=min_value)
+        raise InvalidInput(COUNT_TOO_SMALL, min=Number(min_value))
     if value > max_value:
-        raise InvalidInput(COUNT_TOO_BIG, max=f"{max_value:,}".replace(",", "."))
+        raise InvalidInput(COUNT_TOO_BIG, max=Number(max_value))
     return value
 
 

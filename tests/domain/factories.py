@@ -13,6 +13,7 @@ from bot.domain.actors import SYSTEM, Actor, actor_for
 from bot.domain.errors import DomainError
 from bot.domain.proposals import form, submit
 from bot.domain.proposals.validators import FileRef
+from bot.i18n import Translator
 from storage.db import Database
 from storage.models import AuditLog, Outbox, Person, Proposal, Role
 from tests.conftest import RECENT_ASSESSMENT
@@ -227,8 +228,8 @@ async def submitted(db: Database, clock, world: World, **overrides) -> tuple[int
 
 
 def said(error: DomainError) -> str:
-    """An error's message with its placeholders filled, as a person would read it."""
-    return error.message.format(**error.params)
+    """An error's message with its placeholders filled, as a person would read it (Indonesian)."""
+    return str(Translator("id")._(error.message, **error.params))
 
 
 async def outbox_rows(

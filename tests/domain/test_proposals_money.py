@@ -15,6 +15,7 @@ from bot.domain.proposals import (
     review,
 )
 from bot.domain.proposals.partners import IN_KIND, NEXT_BUDGET, SupportPlan
+from bot.i18n import Translator
 from storage.models import AuditLog, Outbox, Proposal, ProposalEvent, ProposalPartner
 from storage.money_models import Disbursement
 from tests.domain import factories as f
@@ -96,7 +97,9 @@ async def test_an_amount_over_the_approved_one_is_refused_with_what_is_left(db, 
                     await fn(s, await f.actor(db, world, "fasilitator"), pid, **kw)
             else:
                 await _do(db, clock, world, "fasilitator", fn, pid, **kw)
-        assert caught.value.params == {"remaining": "Rp5.000.000"}
+        error = caught.value
+        assert Translator("id")._(error.message, **error.params).endswith(": Rp5.000.000.")
+        assert Translator("en")._(error.message, **error.params).endswith(": Rp5,000,000.")
         assert "melebihi sisa dana" in caught.value.message
     assert (await _proposal(db, pid)).disbursed_amount == 20_000_000
     with pytest.raises(Exception, match="fasilitator"):

@@ -14,7 +14,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, InvalidTransition, NotAllowed
-from bot.domain.money import format_rupiah
 from bot.domain.proposals import access, money_notify
 from bot.domain.proposals.attachments import missing_stages, progress_files
 from bot.domain.proposals.disbursement import clean_reason, remaining
@@ -26,7 +25,7 @@ from bot.domain.proposals.lifecycle import (
     ensure_independent,
     may_act,
 )
-from bot.i18n import N_
+from bot.i18n import N_, Rupiah
 
 NEEDS_FILES = N_(
     "Sebelum kegiatan ditandai selesai, mohon lampirkan dulu foto kemajuan 0%, 50%, 100%, "
@@ -87,8 +86,8 @@ async def finish(
     if remaining(proposal):
         if not confirmed or not reason:
             raise InvalidInput(
-                NEEDS_REASON, disbursed=format_rupiah(proposal.disbursed_amount),
-                approved=format_rupiah(proposal.approved_amount or 0),
+                NEEDS_REASON, disbursed=Rupiah(proposal.disbursed_amount),
+                approved=Rupiah(proposal.approved_amount or 0),
             )  # fmt: skip
         note = clean_reason(reason)
     await change_status(

@@ -23,7 +23,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.money import format_rupiah
 from bot.domain.permissions import Act
 from bot.domain.proposals import access
 from bot.domain.proposals.events import (
@@ -40,7 +39,7 @@ from bot.domain.proposals.lifecycle import (
     is_secretary_of,
     target_status,
 )
-from bot.i18n import N_
+from bot.i18n import N_, Rupiah
 from storage.committee_models import CommitteeDecision
 from storage.meeting_models import Meeting, MeetingStatus
 from storage.models import Kota, Proposal
@@ -145,7 +144,7 @@ def check_amount(proposal: Proposal, amount: int | None) -> int:
     if amount > (proposal.anggaran_total or 0):
         raise InvalidInput(
             N_("Jumlah yang disetujui tidak boleh lebih dari anggaran total ({total})."),
-            total=format_rupiah(proposal.anggaran_total or 0),
+            total=Rupiah(proposal.anggaran_total or 0),
         )
     return amount
 

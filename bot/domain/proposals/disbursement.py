@@ -27,7 +27,6 @@ from bot.domain import audit
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, InvalidTransition, NotAllowed
-from bot.domain.money import format_rupiah
 from bot.domain.permissions import Act
 from bot.domain.proposals import access, money_notify
 from bot.domain.proposals.events import Outcome, add_event, change_status, clean_note, ensure_source
@@ -38,7 +37,7 @@ from bot.domain.proposals.lifecycle import (
     is_fasilitator_of,
     status_label,
 )
-from bot.i18n import N_
+from bot.i18n import N_, Rupiah
 from storage.models import Proposal
 from storage.money_models import Disbursement
 
@@ -140,7 +139,7 @@ def _refuse_over(proposal: Proposal, amount: int) -> None:
     if amount <= 0:
         raise InvalidInput(N_("Jumlah dana yang dicairkan harus lebih dari nol."))
     if amount > remaining(proposal):
-        raise InvalidInput(OVER_REMAINING, remaining=format_rupiah(remaining(proposal)))
+        raise InvalidInput(OVER_REMAINING, remaining=Rupiah(remaining(proposal)))
 
 
 async def plan_tranche(
@@ -226,7 +225,7 @@ async def correct_tranche(
         raise InvalidInput(
             N_("Tahap {n} paling banyak {most}: jumlah seluruhnya tidak boleh melebihi dana yang "
                "disetujui."),
-            n=tranche, most=format_rupiah(left),
+            n=tranche, most=Rupiah(left),
         )  # fmt: skip
     corrected = [e for e in entries if e.tranche == tranche][-1]
     session.add(

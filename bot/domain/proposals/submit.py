@@ -12,13 +12,12 @@ from bot.domain import audit, ideas
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
 from bot.domain.errors import InvalidInput, NotAllowed
-from bot.domain.money import format_rupiah
 from bot.domain.proposals import access, form_store, notify
 from bot.domain.proposals.eligible import ensure_eligible
 from bot.domain.proposals.events import Outcome, change_status, clean_note, ensure_source, is_repeat
 from bot.domain.proposals.lifecycle import Action, ProposalStatus, is_koordinator_of
 from bot.domain.proposals.steps import READY, SUMMARY, Step, funding_gap, funding_sum
-from bot.i18n import N_
+from bot.i18n import N_, Rupiah
 from storage.models import Bkm, Kota, Proposal, ProposalCounter
 
 CODE_FORMAT = "PKT-{year}-{number:04d}"
@@ -113,9 +112,9 @@ def _ensure_funding_adds_up(proposal: Proposal) -> None:
     if gap == 0:
         return
     params = {
-        "sum": format_rupiah(funding_sum(proposal)),
-        "total": format_rupiah(proposal.anggaran_total or 0),
-        "diff": format_rupiah(abs(gap)),
+        "sum": Rupiah(funding_sum(proposal)),
+        "total": Rupiah(proposal.anggaran_total or 0),
+        "diff": Rupiah(abs(gap)),
     }
     if gap > 0:
         raise InvalidInput(

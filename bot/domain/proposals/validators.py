@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from pathlib import PurePath
 
 from bot.domain.errors import InvalidInput
-from bot.domain.money import format_rupiah, parse_count, parse_date, parse_rupiah
+from bot.domain.money import parse_count, parse_date, parse_rupiah
 from bot.domain.plain_text import refuse_nik, visible
-from bot.i18n import N_
+from bot.i18n import N_, Rupiah
 from storage.models import Proposal
 
 MAX_KK = 100_000
@@ -226,7 +226,7 @@ def funding_line(name: str, fields: tuple[str, ...]) -> Validator:
             raise InvalidInput(
                 N_("Jumlah itu melebihi anggaran total ({total}). Sisa yang belum terisi: "
                    "{left}."),
-                total=format_rupiah(total), left=format_rupiah(left),
+                total=Rupiah(total), left=Rupiah(left),
             )  # fmt: skip
         return amount
 
