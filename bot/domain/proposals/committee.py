@@ -65,10 +65,14 @@ async def latest(session: AsyncSession, proposal_id: int) -> CommitteeDecision |
     return (await session.exec(stmt)).first()
 
 
-async def by_event(session: AsyncSession, proposal_id: int) -> dict[int, CommitteeDecision]:
-    """A proposal's decisions by the timeline line each made."""
-    stmt = select(CommitteeDecision).where(CommitteeDecision.proposal_id == proposal_id)
-    return {d.event_id: d for d in (await session.exec(stmt)).all() if d.event_id is not None}
+async def all_of(session: AsyncSession, proposal_id: int) -> list[CommitteeDecision]:
+    """A proposal's decisions, the first first (a waitlisted one may be decided again)."""
+    stmt = (
+        select(CommitteeDecision)
+        .where(CommitteeDecision.proposal_id == proposal_id)
+        .order_by(col(CommitteeDecision.id))
+    )
+    return list((await session.exec(stmt)).all())
 
 
 @dataclass(frozen=True)

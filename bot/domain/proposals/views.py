@@ -29,6 +29,7 @@ from bot.domain.proposals.steps import (
     funding_gap,
     label_of,
 )
+from storage.committee_models import CommitteeDecision
 from storage.models import (
     Bkm,
     Kelurahan,
@@ -206,6 +207,7 @@ async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) ->
     bkm = await session.get_one(Bkm, proposal.bkm_id)
     kota = await session.get_one(Kota, proposal.kota_id)
     kelurahan = await session.get_one(Kelurahan, bkm.kelurahan_id)
+    decided = await decisions.all_of(session, proposal.id)
     return ProposalView(
         id=proposal.id, code=proposal.code, status=ProposalStatus(proposal.status),
         status_label=status_label(proposal.status), version=proposal.version,
@@ -226,14 +228,14 @@ async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) ->
         ksm_pelaksana=proposal.ksm_pelaksana, approved_amount=proposal.approved_amount,
         disbursed_amount=proposal.disbursed_amount, submitted_at=proposal.submitted_at,
         partners=await _partners(session, proposal.id),
-        timeline=await _timeline(session, proposal.id),
+        timeline=await _timeline(session, proposal.id, decided),
         attachments=await _attachments(session, proposal.id),
         actions=allowed_actions(proposal, actor),
         tranches=tranches(await ledger(session, proposal.id)),
         progress_files=await progress_files(session, proposal.id),
         may_attach=may_attach(actor, proposal), may_correct=is_fasilitator_of(actor, proposal),
         editable=ProposalStatus(proposal.status) in EDITABLE and access.may_edit(actor, proposal),
-        decision=await _decision(session, proposal.id), kota_kind=decisions.kind_of(kota),
+        decision=await _decision(session, decided[-1] if decided else None), kota_kind=decisions.kind_of(kota),
         jiwa=proposal.jiwa, komponen_lain=proposal.komponen_lain, volume=proposal.volume,
         status_lahan_label=choice_label("status_lahan", proposal.status_lahan),
         rencana_label=choice_label("rencana", proposal.rencana),
@@ -244,8 +246,7 @@ async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) ->
     )  # fmt: skip
 
 
-async def _decision(session: AsyncSession, proposal_id: int) -> DecisionView | None:
-    row = await decisions.latest(session, proposal_id)
+async def _decision(session: AsyncSession, row: CommitteeDecision | None) -> DecisionView | None:
     if row is None:
         return None
     return DecisionView(
@@ -274,13 +275,15 @@ async def _partners(session: AsyncSession, proposal_id: int) -> tuple[PartnerVie
     )  # fmt: skip
 
 
-async def _timeline(session: AsyncSession, proposal_id: int) -> tuple[TimelineEntry, ...]:
+async def _timeline(
+    session: AsyncSession, proposal_id: int, decisions_made: list[CommitteeDecision]
+) -> tuple[TimelineEntry, ...]:
     stmt = (
         select(ProposalEvent)
         .where(ProposalEvent.proposal_id == proposal_id)
         .order_by(col(ProposalEvent.id))
     )
-    decided = await decisions.by_event(session, proposal_id)
+    decided = {d.event_id: d for d in decisions_made if d.event_id is not None}
     return tuple(
         TimelineEntry(
             at=e.at, kind=event_kind(e), from_status=e.from_status, to_status=e.to_status,
