@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from contextvars import ContextVar
@@ -69,6 +70,10 @@ def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")  # durable in WAL mode, fewer fsyncs
+            # Statements run on the event loop (storage/sqlite_driver.py): a commit must not
+            # sync the file. The bot checkpoints the log on a thread instead (`checkpoint`);
+            # a process without it (the CLI) checkpoints when its last connection closes.
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.close()
 
         @event.listens_for(engine.sync_engine, "begin")
@@ -154,8 +159,27 @@ class Database:
             finally:
                 _in_turn.reset(token)
 
+    async def checkpoint(self) -> None:
+        """Copy SQLite's write-ahead log into the database file, off the event loop.
+
+        PASSIVE: it never waits for, or holds up, this process's transactions; what a reader
+        still needs stays in the log for the next run. A no-op on PostgreSQL.
+        """
+        path = self.url.removeprefix("sqlite+aiosqlite:///")
+        if self.is_postgres or ":memory:" in path:
+            return
+        await asyncio.to_thread(_checkpoint, path)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _checkpoint(path: str) -> None:
+    connection = sqlite3.connect(path, timeout=SQLITE_BUSY_SECONDS)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        connection.close()
 
 
 # What a database that cannot be reached raises, whichever driver: refused or dropped

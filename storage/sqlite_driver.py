@@ -7,17 +7,16 @@ statements, so the hand-offs cost more CPU than SQLite's own work (an indexed lo
 microseconds), and they buy no concurrency: this process's transactions take turns anyway
 (see `Database._turn`).
 
-So statements run inline, `BEGIN` and `COMMIT` included (measured: a third of the router's
-time per update went to those two hand-offs). What could make the event loop wait is kept
-off it:
+So statements run inline, `BEGIN` and `COMMIT` included (their two hand-offs were about a
+fifth of the CPU of an update). What could make the event loop wait is kept off it:
 
 - Another process's write lock (the CLI beside the bot): the connection's own busy timeout
   is zero, so an inline statement that meets the lock fails at once, and only then is it
   run again on the worker thread, waiting up to the real busy timeout.
 - Disk syncs: in WAL mode with `synchronous=NORMAL` a commit only appends to the log; the
-  sync comes with a checkpoint, which SQLite runs inside a commit once the log holds 1,000
-  pages (a few hundred updates) — a few milliseconds, rarely, against a hand-off saved on
-  every update.
+  sync comes with a checkpoint, which SQLite would run inside a commit once the log holds
+  1,000 pages. The connections turn that off (`storage/db.py`) and the bot checkpoints on a
+  thread every few seconds (`Database.checkpoint`, from the scheduler).
 """
 
 from __future__ import annotations

@@ -7,8 +7,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from storage import sqlite_driver
+from storage.db import Database
 
 
 async def test_a_lock_held_by_another_process_is_waited_for_off_the_event_loop(tmp_path: Path):
@@ -59,3 +61,23 @@ async def test_a_lock_never_released_fails_after_the_busy_timeout(tmp_path: Path
         await bot.execute("BEGIN IMMEDIATE")
     await bot.close()
     other.close()
+
+
+async def test_commits_leave_the_log_to_the_checkpoint_on_a_thread(tmp_path: Path):
+    path = tmp_path / "log.db"
+    log = tmp_path / "log.db-wal"
+    db = Database(f"sqlite:///{path}")
+    try:
+        async with db.transaction() as s:
+            await s.exec(text("CREATE TABLE filler (x TEXT)"))  # type: ignore[call-overload]
+        for _ in range(30):  # 6 MB: SQLite would checkpoint by itself at 1,000 pages (4 MB)
+            async with db.transaction() as s:
+                await s.exec(  # type: ignore[call-overload]
+                    text("INSERT INTO filler VALUES (:x)"), params={"x": "x" * 200_000}
+                )
+        # No commit checkpointed (synced) on the event loop: it is all still in the log.
+        assert log.stat().st_size > 6_000_000 and path.stat().st_size < 1_000_000
+        await db.checkpoint()
+        assert path.stat().st_size > 6_000_000  # copied into the database file
+    finally:
+        await db.dispose()

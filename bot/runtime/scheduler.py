@@ -36,6 +36,10 @@ JOB_ID = "meeting-reminders"
 # Consent withdrawn longer ago than the retention period: erased within the hour.
 HOUSEKEEPING_JOB_ID = "privacy-retention"
 HOUSEKEEPING_SECONDS = 3600
+# SQLite's log copied into the database file (storage.db.Database.checkpoint) this often: at a
+# hundred updates a second the log grows about a megabyte a second.
+CHECKPOINT_JOB_ID = "sqlite-checkpoint"
+CHECKPOINT_SECONDS = 5
 
 
 class ReminderScheduler:
@@ -67,6 +71,11 @@ class ReminderScheduler:
             self.housekeeping, "interval", seconds=HOUSEKEEPING_SECONDS, id=HOUSEKEEPING_JOB_ID,
             max_instances=1, coalesce=True, next_run_time=datetime.now(UTC),
         )  # fmt: skip
+        if not self.db.is_postgres:
+            self._scheduler.add_job(
+                self.checkpoint, "interval", seconds=CHECKPOINT_SECONDS, id=CHECKPOINT_JOB_ID,
+                max_instances=1, coalesce=True,
+            )  # fmt: skip
         self._scheduler.start()
 
     async def stop(self) -> None:
@@ -93,6 +102,13 @@ class ReminderScheduler:
         if erased:
             log.info("privacy: erased %s people whose consent was withdrawn long ago", erased)
         return erased
+
+    async def checkpoint(self) -> None:
+        """SQLite's log into the database file, on a thread (commits never sync the file)."""
+        try:
+            await self.db.checkpoint()
+        except Exception as error:  # the next run tries again; the log only grows meanwhile
+            log.warning("SQLite checkpoint failed: %s", error)
 
     async def run_once(self) -> ReminderRun:
         """One pass: claim what is due, queue it, wake the sender. Errors are logged, not raised.
