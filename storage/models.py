@@ -233,8 +233,9 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         # The sender's claim: pending rows that are due (and stale "sending" ones), by lane.
         Index("ix_outbox_status_priority_next_attempt_at", "status", "priority", "next_attempt_at"),
-        # One chat's open rows: the claim keeps each chat in order; a blocked chat drops them.
-        Index("ix_outbox_chat_id_status", "chat_id", "status"),
+        # One chat's open rows: the claim keeps each chat in order and ranks it by its most
+        # urgent lane (a MIN over this index: one seek); a blocked chat drops them.
+        Index("ix_outbox_chat_id_status_priority", "chat_id", "status", "priority"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
