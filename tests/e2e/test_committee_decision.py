@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -95,10 +96,11 @@ async def test_draft_to_a_committee_decision_told_to_everyone(world: World):
                                    "Batal"]  # fmt: skip
     ask = await _press(sek, ask, "Disetujui")
     assert "Kapan rapat Panitia Kemitraan Kota Bandung yang memutuskannya?" in ask.plain
-    tomorrow = world.clock.now().date() + timedelta(days=1)
+    # "Today" is Bandung's (WIB): from 17.00 UTC on, UTC's tomorrow is already today there.
+    day = world.clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    tomorrow = day + timedelta(days=1)
     await sek.send(tomorrow.strftime("%d/%m/%Y"))
     assert "tidak boleh setelah hari ini" in (await sek.reply()).plain  # asked again
-    day = world.clock.now().date()
     await sek.send(day.strftime("%d/%m/%Y"))
     ask = await sek.reply()
     assert "Berapa dana BLM PAKET yang disetujui Panitia" in ask.plain
