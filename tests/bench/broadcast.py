@@ -156,12 +156,13 @@ async def _broadcast(
     sender = bot.runtime.sender
     assert sender is not None
     began = time.monotonic()
+    # Queued as an announcement queues its rows (`publish.start`): one transaction, plain
+    # INSERTs in chunks.
+    letters = [outbox.Letter(person, ANNOUNCEMENT, (), clock.now()) for person in recipients]
     async with db.transaction() as s:
-        for person in recipients:
-            outbox.enqueue(
-                s, clock, person, kind="announcement", text=ANNOUNCEMENT,
-                priority=OutboxPriority.BULK,
-            )  # fmt: skip
+        await outbox.enqueue_many(
+            s, clock, letters, kind="announcement", topic=None, priority=OutboxPriority.BULK
+        )
     sender.wake()
     queued_at = time.monotonic()
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
+from bot.domain import outbox
 from bot.domain.announcements import compose, limits, publish, queries
 from bot.domain.errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from bot.domain.outbox import mark_sent, mark_unreachable
@@ -168,3 +169,34 @@ async def test_scheduled_starts_when_due_in_quiet_hours_and_can_be_cancelled(db,
     async with db.transaction() as s:
         found = (await s.exec(select(Announcement).where(Announcement.id == later))).one()
     assert found.status == AnnouncementStatus.CANCELLED
+
+
+async def test_many_recipients_are_queued_in_chunks_each_in_their_language(db, clock, monkeypatch):
+    """The rows of a big audience go in several INSERTs (two people per chunk here): each
+    recipient still gets their own language and the sender's order, and someone known to be
+    unreachable is kept as a dropped row that the report names."""
+    monkeypatch.setattr(outbox, "BULK_CHUNK", 2)
+    world = await f.seed(db, clock)
+    async with db.transaction() as s:
+        (await s.get_one(Person, world.people["koordinator2"])).locale = "en"
+        (await s.get_one(Person, world.people["koordinator_awal"])).unreachable_at = clock.now()
+    actor, ann = await _draft(db, clock, world, audience="kota")
+    assert await _confirm(db, clock, actor, ann) == AnnouncementStatus.SENDING
+    rows = await f.outbox_rows(db, kind="announcement")
+    sendable = [r for r in rows if r.status == "pending"]
+    assert len(sendable) > 2  # more than one chunk
+    by = {r.person_id: r for r in sendable}
+    assert by[world.people["koordinator2"]].text.startswith(
+        "📢 <b>Announcement from the Facilitator of Bandung City</b>"
+    )
+    assert by[world.people["koordinator"]].text.startswith(
+        "📢 <b>Pengumuman dari Fasilitator Kota Bandung</b>"
+    )
+    assert {r.buttons[0][0]["data"] for r in sendable} == {f"an:ack:{ann}"}
+    assert {r.next_attempt_at for r in sendable} == {clock.now()}
+    assert [r.id for r in sendable] == sorted(r.id for r in sendable)
+    dropped = [r for r in rows if r.status == "dropped"]
+    assert [r.person_id for r in dropped] == [world.people["koordinator_awal"]]
+    progress = await _progress(db, clock, ann)
+    assert progress.announcement.recipients == len(sendable)
+    assert [u.name for u in progress.unreachable] == ["Orang 105"]

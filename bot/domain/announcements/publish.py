@@ -8,6 +8,9 @@ it is night in the kota).
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import cache
+
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
@@ -21,8 +24,9 @@ from bot.domain.errors import InvalidInput, InvalidTransition, NotFound
 from bot.domain.meetings.access import zones
 from bot.domain.quiet_hours import QuietHours, send_time
 from bot.i18n import N_, Translator
+from bot.ui import Keyboard
 from storage.announcement_models import Announcement, AnnouncementAck, AnnouncementStatus
-from storage.models import Kota, Outbox, OutboxPriority, OutboxStatus, Person
+from storage.models import Kota, Outbox, OutboxPriority, OutboxStatus
 
 # The pace assumed for the first "time left" when the caller does not know SEND_RATE (the
 # reminder job); the live message shows the real one a few seconds later.
@@ -77,34 +81,38 @@ async def start(
     kota = await session.get_one(Kota, announcement.kota_id)
     zone = await zones(session, [p.id for p in people if p.id is not None], kota.timezone)
     bkm_name = ", ".join(await audience.bkm_names(session, announcement))
-    queued = 0
-    for person in people:
-        tr = Translator(person.locale or "id", zone.get(person.id or 0, kota.timezone))
+
+    # Everyone reading the same language in the same zone gets the same message: render it
+    # once per pair, not once per recipient (thousands of them).
+    @cache
+    def rendered(locale: str, timezone: str) -> tuple[str, Keyboard, datetime]:
+        tr = Translator(locale, timezone)
         sender = frame.sender_label(tr, announcement.author_role, kota=kota.name, bkm=bkm_name)
-        row = outbox.enqueue(
-            session, clock, person, kind=frame.KIND, text=frame.text(tr, announcement, sender),
-            buttons=frame.ack_buttons(tr, announcement.id), topic=frame.topic(announcement.id),
-            not_before=send_time(clock.now(), tr.timezone, quiet), priority=OutboxPriority.BULK,
-            media_kind=announcement.file_kind, media_file_id=announcement.file_id,
-        )  # fmt: skip
-        if row is None:  # known to be unreachable: a dropped row keeps them in the report
-            session.add(_unreachable_row(clock, person, announcement))
-        queued += row is not None
+        text = frame.text(tr, announcement, sender)
+        return text, frame.ack_buttons(tr, announcement.id), send_time(clock.now(), timezone, quiet)
+
+    letters = [
+        outbox.Letter(person, *rendered(person.locale or "id", zone.get(person.id or 0, kota.timezone)))
+        for person in people
+        if outbox.reachable(person)
+    ]  # fmt: skip
+    queued = await outbox.enqueue_many(
+        session, clock, letters, kind=frame.KIND, topic=frame.topic(announcement.id),
+        priority=OutboxPriority.BULK,
+        media=outbox.Media(announcement.file_kind, announcement.file_id),
+    )  # fmt: skip
+    # Known to be unreachable: a dropped row keeps them in the report.
+    await outbox.record_dropped(
+        session, clock, [p for p in people if not outbox.reachable(p)], kind=frame.KIND,
+        topic=frame.topic(announcement.id), priority=OutboxPriority.BULK, error=UNREACHABLE_ERROR,
+    )  # fmt: skip
     announcement.recipients, announcement.started_at = queued, clock.now()
     announcement.status = (Status.SENDING if queued else Status.SENT).value
     announcement.finished_at = None if queued else clock.now()
-    await session.flush()  # the rows, for the first count of the live message
+    await session.flush()
     await progress.queue_message(session, clock, announcement, send_rate=send_rate)
     session.add(announcement)
     return queued
-
-
-def _unreachable_row(clock: Clock, person: Person, announcement: Announcement) -> Outbox:
-    return Outbox(
-        person_id=person.id, chat_id=person.telegram_id or 0, kind=frame.KIND, text="",
-        status=OutboxStatus.DROPPED.value, error=UNREACHABLE_ERROR, created_at=clock.now(),
-        topic=frame.topic(announcement.id), priority=OutboxPriority.BULK.value,
-    )  # fmt: skip
 
 
 async def preview(session: AsyncSession, announcement: Announcement, tr: Translator) -> str:
