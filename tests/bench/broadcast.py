@@ -202,9 +202,9 @@ async def _broadcast(
     done_at = max(t for t, _c, text in accepted if text == ANNOUNCEMENT)
     recorder.end = time.monotonic()  # the chatters stop after their update in flight
     await asyncio.gather(*chatting)
-    while any(  # noqa: ASYNC110
-        (chat, "Status") not in {(c, x) for _t, c, x in accepted} for chat in status_queued
-    ):
+    # The set is built once per look: once per chat, it stalled the loop (and the bot in it)
+    # for seconds after a 10,000-person broadcast.
+    while not set(status_queued) <= {c for _t, c, x in accepted if x == "Status"}:  # noqa: ASYNC110
         await asyncio.sleep(0.05)
     status_at = {c: t for t, c, x in accepted if x == "Status"}
     pace = bot.runtime.pacer.rate
