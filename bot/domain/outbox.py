@@ -104,7 +104,7 @@ def enqueue(
 
 
 class Letter(NamedTuple):
-    """One message planned for one reachable person (`enqueue_many`)."""
+    """One message planned for one person (`enqueue_many`)."""
 
     person: Person
     text: str
@@ -133,11 +133,12 @@ async def enqueue_many(
 
     A broadcast queues thousands of rows: built as ORM objects they took 3–7 s of CPU on the
     event loop (SQLModel validates each one), holding every chat meanwhile. Rows go in
-    chunks, and the loop serves others between two chunks. The caller checks `reachable`.
+    chunks, and the loop serves others between two chunks. Letters to people who cannot be
+    reached (`reachable`) are skipped, as `enqueue` skips them.
     """
     table = Outbox.__table__  # type: ignore[attr-defined]
     queued = 0
-    for chunk in _chunks(letters):
+    for chunk in _chunks([letter for letter in letters if reachable(letter.person)]):
         rows = [
             _values(clock, letter, kind=kind, topic=topic, priority=priority, media=media)
             for letter in chunk

@@ -77,3 +77,22 @@ async def test_a_claim_while_a_chat_has_a_row_in_flight_skips_that_chat(db, cloc
         assert in_flight[0].id is not None
         await outbox.mark_sent(s, clock, in_flight[0].id, message_id=1)
     assert [r.text for r in await _claim(db, clock, 5)] == ["dua"]
+
+
+async def test_many_rows_in_the_bulk_lane_skip_who_cannot_be_reached(db, clock, monkeypatch):
+    """A broadcast's plain INSERTs skip the same people `enqueue` skips, across chunks, and
+    its rows are claimed in the bulk lane, in the order given."""
+    monkeypatch.setattr(outbox, "BULK_CHUNK", 2)
+    people = await _people(db, 5)
+    people[1].withdrawn_at = clock.now()  # consent withdrawn: no further messages
+    people[3].unreachable_at = clock.now()  # blocked the bot
+    letters = [outbox.Letter(p, f"kabar {i}", (), clock.now()) for i, p in enumerate(people)]
+    async with db.transaction() as s:
+        queued = await outbox.enqueue_many(
+            s, clock, letters, kind="announcement", topic="announcement:1", priority=BULK
+        )
+    assert queued == 3
+    claimed = await _claim(db, clock, 10)
+    assert [(r.chat_id, r.text, r.priority) for r in claimed] == [
+        (1000, "kabar 0", BULK), (1002, "kabar 2", BULK), (1004, "kabar 4", BULK)
+    ]  # fmt: skip
