@@ -91,10 +91,10 @@ async def start(
         text = frame.text(tr, announcement, sender)
         return text, frame.ack_buttons(tr, announcement.id), send_time(clock.now(), timezone, quiet)
 
+    # enqueue_many skips whoever cannot be reached; they are recorded as dropped below.
     letters = [
         outbox.Letter(person, *rendered(person.locale or "id", zone.get(person.id or 0, kota.timezone)))
         for person in people
-        if outbox.reachable(person)
     ]  # fmt: skip
     queued = await outbox.enqueue_many(
         session, clock, letters, kind=frame.KIND, topic=frame.topic(announcement.id),
@@ -109,7 +109,7 @@ async def start(
     announcement.recipients, announcement.started_at = queued, clock.now()
     announcement.status = (Status.SENDING if queued else Status.SENT).value
     announcement.finished_at = None if queued else clock.now()
-    await session.flush()
+    await session.flush()  # the announcement's new status, for the live message's first count
     await progress.queue_message(session, clock, announcement, send_rate=send_rate)
     session.add(announcement)
     return queued
