@@ -3,3 +3,9 @@
 Chosen with BOT_RUNTIME=aiogram; see `bot.runtime.edge` for the contract it shares with
 `bot.runtime.ptb`.
 """
+
+from bot.runtime.aiogram.lazy_models import import_aiogram
+
+# Before any module of this package imports aiogram: its types' schemas are then built when
+# first needed, not all at start-up (lazy_models.py says why).
+import_aiogram()

@@ -9,6 +9,8 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
+from bot.runtime.aiogram.lazy_models import resolvable
+
 
 class KeptModelsSession(AiohttpSession):
     """`AiohttpSession` that holds on to each `Response[T]` model it has built.
@@ -31,5 +33,5 @@ class KeptModelsSession(AiohttpSession):
     ) -> Response[TelegramType]:
         returning = method.__returning__
         if returning not in self._kept:
-            self._kept[returning] = Response[returning]  # type: ignore[valid-type]
+            self._kept[returning] = resolvable(Response[returning])  # type: ignore[valid-type]
         return super().check_response(bot, method, status_code, content)
