@@ -157,7 +157,7 @@ async def _file(ctx: Context, scope: Scope, chosen: period.Period, *, chart: boo
     ctx.after_commit(draw)
 
 
-# matplotlib and openpyxl are imported on first use, in the worker thread: together they add
+# matplotlib and XlsxWriter are imported on first use, in the worker thread: together they add
 # tens of megabytes and half a second to every bot process, most of which never draws a chart.
 
 

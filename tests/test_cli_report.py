@@ -65,6 +65,13 @@ def test_xlsx_for_one_kota(tmp_path: Path) -> None:
     rows = list(book["Usulan"].iter_rows(values_only=True))
     assert len(rows) == 5 and {r[rows[0].index("Kota/Kabupaten")] for r in rows[1:]} == {"Bandung"}
     assert book["Ringkasan"]["A1"].value == "RAHASIA"
+    # What people typed is text: no formula runs, no link is made of it.
+    header, *body = rows
+    juduls = [r[header.index("Judul")] for r in body]
+    assert report_seed.FORMULA_JUDUL in juduls
+    cell = next(c for c in book["Usulan"]["B"] if c.value == report_seed.FORMULA_JUDUL)
+    assert cell.data_type == "s" and cell.hyperlink is None
+    assert report_seed.LINK_URAIAN in [r[header.index("Uraian")] for r in body]
 
 
 def test_every_kota_as_json_and_the_default_file_name() -> None:

@@ -84,7 +84,7 @@ def report(
 
 
 def _render(fmt: str, found: figures.Figures, rows: tables.Tables | None, tr: Any) -> bytes:
-    # matplotlib and openpyxl only when a file asks for them: every `paket-bot` command,
+    # matplotlib and XlsxWriter only when a file asks for them: every `paket-bot` command,
     # `run` included, imports this module, and they cost tens of MB and a second to load.
     if fmt == "png":
         from bot.reports import chart

@@ -1,21 +1,24 @@
 """The report's spreadsheet: a summary sheet, then one sheet per table, in the reader's language.
 
-openpyxl in write-only mode: rows stream to the file instead of building every cell in memory
-first, which is what a report of tens of thousands of proposals needs. Rupiah are numbers with
-a currency format (they add up in the spreadsheet), dates are dates, times are in each kota's
-zone (a cell has no zone).
+XlsxWriter in constant-memory mode: each row goes to a temporary file as it is written, so a
+report of tens of thousands of proposals never holds every cell in memory, and it is several
+times faster than openpyxl's write-only mode (which took 32 s for 50,000 proposals, on a
+thread that shares the interpreter with everyone's chats). Rupiah are numbers with a currency
+format (they add up in the spreadsheet), dates are dates, times are in each kota's zone (a
+cell has no zone). Every text is written as text: a judul starting with "=" stays words, never
+a formula, and a link in an uraian is not turned into a hyperlink.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from bot.domain.reports.figures import Figures
 from bot.domain.reports.tables import (
@@ -37,16 +40,26 @@ MONEY_FORMAT = '"Rp"#,##0'
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+# Texts stay texts: no formulas, links or numbers guessed from what people typed.
+_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+}
+
+Write = Callable[[int, int, Any], Any]
 
 
 def render(figures: Figures, tables: Tables, tr: Translator) -> bytes:
     """The .xlsx of the report: summary first, then proposals, funding, partners, timeline…"""
-    book = Workbook(write_only=True)
-    _summary(book.create_sheet(_sheet_title(tr._("Ringkasan"))), figures, tr)
-    for table in tables.tables:
-        _table(book.create_sheet(_sheet_title(tr._(table.title))), table, tr)
     out = io.BytesIO()
-    book.save(out)
+    book = Workbook(out, _OPTIONS)
+    formats = _Formats(book)
+    _summary(book.add_worksheet(_sheet_title(tr._("Ringkasan"))), formats, figures, tr)
+    for table in tables.tables:
+        _table(book.add_worksheet(_sheet_title(tr._(table.title))), formats, table, tr)
+    book.close()
     return out.getvalue()
 
 
@@ -55,43 +68,55 @@ def _sheet_title(title: str) -> str:
     return _BAD_SHEET_CHARS.sub("-", title)[:31]
 
 
-def _summary(sheet: WriteOnlyWorksheet, figures: Figures, tr: Translator) -> None:
-    bold = Font(bold=True)
-    warning = WriteOnlyCell(sheet, tr._(CONFIDENTIAL))
-    warning.font = Font(bold=True, color="C62828")
-    sheet.append([warning])
-    for label, value in summary_lines(figures, tr):
-        cell = WriteOnlyCell(sheet, label)
-        cell.font = bold
-        sheet.append([cell, value])
+class _Formats:
+    def __init__(self, book: Workbook) -> None:
+        self.bold = book.add_format({"bold": True})
+        self.warning = book.add_format({"bold": True, "font_color": "#C62828"})
+        self.money = book.add_format({"num_format": MONEY_FORMAT})
+        self.date = book.add_format({"num_format": DATE_FORMAT})
+        self.datetime = book.add_format({"num_format": DATETIME_FORMAT})
 
 
-def _table(sheet: WriteOnlyWorksheet, table: Table, tr: Translator) -> None:
-    bold = Font(bold=True)
-    header = []
-    for column in table.columns:
-        cell = WriteOnlyCell(sheet, tr._(column.header))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in table.rows:
-        sheet.append([_cell(sheet, c, v, tr) for c, v in zip(table.columns, row, strict=True)])
+def _summary(sheet: Worksheet, formats: _Formats, figures: Figures, tr: Translator) -> None:
+    sheet.write_string(0, 0, tr._(CONFIDENTIAL), formats.warning)
+    for row, (label, value) in enumerate(summary_lines(figures, tr), start=1):
+        sheet.write_string(row, 0, label, formats.bold)
+        if value is not None:
+            sheet.write(row, 1, value)
 
 
-def _cell(sheet: WriteOnlyWorksheet, column: Column, value: Any, tr: Translator) -> Any:
-    if value is None:
-        return None
+def _table(sheet: Worksheet, formats: _Formats, table: Table, tr: Translator) -> None:
+    for col, column in enumerate(table.columns):
+        sheet.write_string(0, col, tr._(column.header), formats.bold)
+    writers = [_writer(sheet, formats, column, tr) for column in table.columns]
+    for row, values in enumerate(table.rows, start=1):
+        for col, (write, value) in enumerate(zip(writers, values, strict=True)):
+            if value is not None:
+                write(row, col, value)
+
+
+def _writer(sheet: Worksheet, formats: _Formats, column: Column, tr: Translator) -> Write:
+    """How one column's cells are written (chosen once per column, not per cell)."""
     if column.kind == LABEL and column.labels is not None:
-        label = column.labels.get(str(value))
-        return tr._(label) if label else value
-    if column.kind in (MONEY, DATE, DATETIME):
-        cell = WriteOnlyCell(sheet, value)
-        cell.number_format = {MONEY: MONEY_FORMAT, DATE: DATE_FORMAT}.get(
-            column.kind, DATETIME_FORMAT
-        )
-        return cell
-    if column.kind == INT:
-        return int(value)
-    if column.kind == NUMBER:
-        return float(value)
-    return str(value)
+        labels = column.labels
+
+        def label(row: int, col: int, value: Any) -> Any:
+            msgid = labels.get(str(value))
+            return sheet.write_string(row, col, tr._(msgid) if msgid else str(value))
+
+        return label
+    if column.kind == MONEY:
+        return lambda row, col, value: sheet.write_number(row, col, value, formats.money)
+    if column.kind in (DATE, DATETIME):
+        style = formats.date if column.kind == DATE else formats.datetime
+        return lambda row, col, value: sheet.write_datetime(row, col, _naive(value), style)
+    if column.kind in (INT, NUMBER):
+        return lambda row, col, value: sheet.write_number(row, col, value)
+    return lambda row, col, value: sheet.write_string(row, col, str(value))
+
+
+def _naive(value: date | datetime) -> date | datetime:
+    # Times in the tables are already the kota's wall-clock time; a cell cannot hold a zone.
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        raise ValueError("a spreadsheet time must already be in the kota's zone")
+    return value

@@ -51,6 +51,10 @@ class Ids:
     invitees: tuple[int, int, int]  # answered hadir + present, berhalangan + absent, no answer
 
 
+FORMULA_JUDUL = '=HYPERLINK("https://contoh.id","Usulan 4")'
+LINK_URAIAN = "Rincian di https://contoh.id/usulan-4"
+
+
 def _proposal(ids: Ids, n: int, at: datetime, **fields: object) -> Proposal:
     values: dict[str, object] = {
         "bkm_id": ids.bkm, "kota_id": ids.kota, "status": "diajukan", "step": "ringkasan",
@@ -82,8 +86,10 @@ async def seed(db: Database, ids: Ids, base: datetime) -> dict[str, int]:
                 dana_blm=12 * JT, dana_kelompok_peduli=3 * JT, dana_swadaya_natura=5 * JT,
                 approved_amount=12 * JT, disbursed_amount=6 * JT,
             ),
+            # Typed as people type: a formula-looking judul and a link stay text in a sheet.
             "P4": _proposal(
-                ids, 4, day(1 / 24), bkm_id=ids.bkm_awal, anggaran_total=8 * JT, dana_blm=8 * JT
+                ids, 4, day(1 / 24), bkm_id=ids.bkm_awal, anggaran_total=8 * JT, dana_blm=8 * JT,
+                judul=FORMULA_JUDUL, uraian=LINK_URAIAN,
             ),
             "P5": _proposal(ids, 5, day(3), status="draf", code=None, submitted_at=None,
                             anggaran_total=99 * JT),
