@@ -90,6 +90,9 @@ def test_csv_and_png(tmp_path: Path) -> None:
     text = (tmp_path / "r.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["Kode", "Judul", "Status"] and len(rows) == 5
+    # A spreadsheet program opening the file must not run what someone typed as a formula.
+    assert "'" + report_seed.FORMULA_JUDUL in [r[1] for r in rows]
+    assert report_seed.FORMULA_JUDUL not in [r[1] for r in rows]
     _report("--kota", "Bandung", *MARCH, "--format", "png", "--out", str(tmp_path / "r.png"))
     png = (tmp_path / "r.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1080, 1350)

@@ -18,9 +18,16 @@ from bot.domain.reports.tables import LABEL, Tables
 from bot.i18n import Translator
 from bot.reports import CONFIDENTIAL
 
+# A text starting with one of these is a formula to a spreadsheet program opening the CSV.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 def to_csv(tables: Tables, tr: Translator) -> bytes:
-    """The proposals table as CSV (UTF-8 with a BOM, so spreadsheet programs read it right)."""
+    """The proposals table as CSV (UTF-8 with a BOM, so spreadsheet programs read it right).
+
+    Texts that would start a formula get a leading apostrophe (as OWASP advises for CSV
+    injection): a judul typed as `=HYPERLINK(…)` shows as that text, it does not run.
+    """
     table = tables.tables[0]
     out = io.StringIO()
     writer = csv.writer(out)
@@ -30,7 +37,7 @@ def to_csv(tables: Tables, tr: Translator) -> bytes:
             [
                 tr._(c.labels[str(v)])
                 if c.kind == LABEL and c.labels and str(v) in c.labels
-                else _plain(v)
+                else _inert(_plain(v))
                 for c, v in zip(table.columns, row, strict=True)
             ]
         )
@@ -52,6 +59,13 @@ def to_json(figures: Figures, tables: Tables, tr: Translator) -> bytes:
     }
     data["figures"].pop("period")
     return json.dumps(data, ensure_ascii=False, indent=1, default=_plain).encode("utf-8")
+
+
+def _inert(value: Any) -> Any:
+    """A text that cannot start a formula (numbers, dates and labels pass unchanged)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _plain(value: Any) -> Any:
