@@ -20,10 +20,10 @@ from types import ModuleType
 from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import col, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.actors import Actor, actor_for
+from bot.domain.actors import Actor, writer_of
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.outbox import QUEUED_FLAG, mark_reachable
@@ -33,7 +33,7 @@ from bot.ui import Incoming, Response
 from conversations import callback_data, commands, invite, language, menu, onboarding
 from conversations.context import Context, Services
 from conversations.errors import reply_error
-from storage.models import Dialog, Person, ProcessedUpdate
+from storage.models import Person, ProcessedUpdate
 
 log = logging.getLogger(__name__)
 UPDATE_MEMORY = timedelta(hours=48)
@@ -149,8 +149,8 @@ class Router:
 
     async def _context(self, session: AsyncSession, incoming: Incoming) -> Context:
         chat = self.services.chat
-        person, dialog = await person_and_dialog(session, incoming.user_id)
-        actor = await actor_for(session, person, chat.default_timezone) if person else None
+        writer = await writer_of(session, incoming.user_id, chat.default_timezone)
+        person, dialog, actor = writer.person, writer.dialog, writer.actor
         locale = (
             (person.locale if person else None) or incoming.language_code or chat.default_locale
         )
@@ -308,24 +308,6 @@ class _Sender:
         return cls(ctx.person.id if ctx.person else None, ctx.actor, ctx.tr)
 
 
-# The statements every update runs are built once: building one and computing its cache key
-# costs about as much CPU as SQLAlchemy's whole execution of it.
-_PERSON_AND_DIALOG = (
-    select(Person, Dialog)
-    .outerjoin(Dialog, col(Dialog.telegram_id) == col(Person.telegram_id))
-    .where(Person.telegram_id == bindparam("telegram_id"), col(Person.deleted_at).is_(None))
-)
-
-
-async def person_and_dialog(
-    session: AsyncSession, telegram_id: int
-) -> tuple[Person | None, Dialog | None]:
-    """The live person with this Telegram id and their open dialog, in one query."""
-    result = await session.exec(_PERSON_AND_DIALOG, params={"telegram_id": telegram_id})
-    row = result.first()
-    return (row[0], row[1]) if row is not None else (None, None)
-
-
 @dataclass(frozen=True)
 class _MenuInputs:
     """What this person's "/" menu is made of; handlers may change roles or language.
@@ -346,7 +328,8 @@ class _MenuInputs:
         return commands.menu_for(self.actor, self.tr)
 
 
-# INSERT … ON CONFLICT DO NOTHING in each database's dialect, built once (as _PERSON_AND_DIALOG).
+# INSERT … ON CONFLICT DO NOTHING in each database's dialect, built once: every update runs it
+# (building a statement and its cache key costs about as much CPU as executing it).
 _CLAIM = {
     # The table, not the model: given parameters, an ORM insert becomes a bulk insert.
     postgres: insert(ProcessedUpdate.__table__)  # type: ignore[attr-defined]

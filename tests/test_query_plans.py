@@ -20,10 +20,10 @@ from sqlalchemy import event
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import invites, outbox, people
-from bot.domain.actors import SYSTEM, Actor, actor_for, person_by_telegram
+from bot.domain.actors import SYSTEM, Actor, actor_for, person_by_telegram, writer_of
 from bot.domain.clock import Clock
 from bot.domain.proposals import events, form, form_store, queries
-from conversations.router import forget_old_updates, person_and_dialog
+from conversations.router import forget_old_updates
 from storage.db import Database
 from storage.models import Dialog, Person, ProcessedUpdate, Role
 from tests.domain import factories as f
@@ -96,7 +96,7 @@ CASES = [
     Case("person by telegram id", _person, "FROM person", ("sqlite_autoindex_person_1|person_telegram_id_key",), ("person",)),
     Case("roles of a person", _actor, "FROM role_grant", (ROLE_GRANT,), ("role_grant", "bkm", "kota", "mitra")),
     Case("dialog by user", lambda s, _c, _x: s.get(Dialog, 101), "FROM dialog", ("sqlite_autoindex_dialog_1|dialog_pkey",), ("dialog",)),
-    Case("person and dialog of an update", lambda s, _c, _x: person_and_dialog(s, 101), "FROM person", ("sqlite_autoindex_person_1|person_telegram_id_key", "sqlite_autoindex_dialog_1|dialog_pkey"), ("person", "dialog")),
+    Case("who wrote an update", lambda s, _c, _x: writer_of(s, 101, "Asia/Jakarta"), "FROM person", ("sqlite_autoindex_person_1|person_telegram_id_key", "sqlite_autoindex_dialog_1|dialog_pkey", ROLE_GRANT), ("person", "dialog", "role_grant", "bkm", "kota", "mitra")),
     Case("consent of a person", _consent, "FROM consent", ("ix_consent_person_id",), ("consent",)),
     Case("update ids forgotten", lambda s, c, _x: forget_old_updates(s, c), "DELETE FROM processed_update", ("ix_processed_update_at",), ("processed_update",)),
     Case("outbox claim", _claim, "FROM outbox", ("ix_outbox_status_priority_next_attempt_at", "ix_outbox_chat_id_status_priority"), ("outbox",), (_CLAIM_BY_LANE_SCAN,)),

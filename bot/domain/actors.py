@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Select, bindparam, func
+from sqlalchemy import select as select_rows  # sqlmodel's select takes four entities at most
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.i18n import N_
-from storage.models import Bkm, Kota, Mitra, Person, Role, RoleGrant
+from storage.models import Bkm, Dialog, Kota, Mitra, Person, Role, RoleGrant
 
 
 @dataclass(frozen=True)
@@ -121,13 +123,24 @@ class _Scoped:
         return ""
 
 
-# Built once, as every update runs it (building it and its cache key costs about as much CPU
-# as SQLAlchemy's whole execution of it).
+Joined = TypeVar("Joined", bound=Select)
+
+
+def _with_scopes(stmt: Joined) -> Joined:
+    """A grant's BKM, mitra and kota (the kota also through the BKM or the mitra)."""
+    return (
+        stmt.outerjoin(Bkm, col(Bkm.id) == col(RoleGrant.bkm_id))
+        .outerjoin(Mitra, col(Mitra.id) == col(RoleGrant.mitra_id))
+        .outerjoin(
+            Kota, col(Kota.id) == func.coalesce(RoleGrant.kota_id, Bkm.kota_id, Mitra.kota_id)
+        )
+    )
+
+
+# Built once, as they run often (building a statement and its cache key costs about as much
+# CPU as SQLAlchemy's whole execution of it).
 _SCOPED_GRANTS = (
-    select(RoleGrant, Bkm, Mitra, Kota)
-    .outerjoin(Bkm, col(Bkm.id) == col(RoleGrant.bkm_id))
-    .outerjoin(Mitra, col(Mitra.id) == col(RoleGrant.mitra_id))
-    .outerjoin(Kota, col(Kota.id) == func.coalesce(RoleGrant.kota_id, Bkm.kota_id, Mitra.kota_id))
+    _with_scopes(select(RoleGrant, Bkm, Mitra, Kota))
     .where(RoleGrant.person_id == bindparam("person_id"))
     .order_by(col(RoleGrant.id))
 )
@@ -169,7 +182,11 @@ async def actor_for(
 ) -> Actor:
     """The person with their grants and time zone, read in one query."""
     assert person.id is not None
-    rows = await _scoped_grants(session, person.id)
+    return _actor(person, await _scoped_grants(session, person.id), default_tz)
+
+
+def _actor(person: Person, rows: list[_Scoped], default_tz: str) -> Actor:
+    assert person.id is not None
     return Actor(
         person_id=person.id,
         name=person.name,
@@ -178,6 +195,42 @@ async def actor_for(
         timezone=_timezone(rows, default_tz),
         telegram_id=person.telegram_id,
     )
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who wrote an update: the live person (None: unknown), their open dialog, their roles."""
+
+    person: Person | None = None
+    dialog: Dialog | None = None
+    actor: Actor | None = None
+
+
+# The person, their dialog and every grant with its scopes: one row per grant (one row with
+# no grant for a person who holds none). Every update starts with it, so it is one statement,
+# not two, and built once.
+_WRITER = (
+    _with_scopes(
+        select_rows(Person, Dialog, RoleGrant, Bkm, Mitra, Kota)
+        .outerjoin(Dialog, col(Dialog.telegram_id) == col(Person.telegram_id))
+        .outerjoin(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
+    )
+    .where(col(Person.telegram_id) == bindparam("telegram_id"), col(Person.deleted_at).is_(None))
+    .order_by(col(RoleGrant.id))
+)
+
+
+async def writer_of(session: AsyncSession, telegram_id: int, default_tz: str) -> Writer:
+    """The person with this Telegram id, their open dialog and their roles, in one query."""
+    result = await session.exec(_WRITER, params={"telegram_id": telegram_id})  # type: ignore[call-overload]
+    rows = result.all()
+    if not rows:
+        return Writer()
+    person, dialog = rows[0][0], rows[0][1]
+    scoped = [_Scoped(*row[2:]) for row in rows if row[2] is not None]
+    # Later steps of the update look these up again with session.get: keep them at hand.
+    hold(session, *(x for r in scoped for x in (r.bkm, r.mitra, r.kota) if x is not None))
+    return Writer(person, dialog, _actor(person, scoped, default_tz))
 
 
 async def person_by_telegram(session: AsyncSession, telegram_id: int) -> Person | None:
