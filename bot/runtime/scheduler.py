@@ -59,6 +59,7 @@ class ReminderScheduler:
         self.interval_seconds = interval_seconds
         self._scheduler: AsyncIOScheduler | None = None
         self._running = asyncio.Lock()  # stop() waits for a run in flight
+        self._checkpointing = asyncio.Lock()  # and for a checkpoint
 
     def start(self) -> None:
         """Start the job on the running event loop; its first run is now."""
@@ -84,7 +85,7 @@ class ReminderScheduler:
             # APScheduler's shutdown cancels a run in flight (mid-transaction): pause, let the
             # run finish, and only then shut down.
             self._scheduler.pause()
-            async with self._running:
+            async with self._running, self._checkpointing:
                 self._scheduler.shutdown(wait=False)
             self._scheduler = None
         async with self._running:
@@ -105,10 +106,13 @@ class ReminderScheduler:
 
     async def checkpoint(self) -> None:
         """SQLite's log into the database file, on a thread (commits never sync the file)."""
-        try:
-            await self.db.checkpoint()
-        except Exception as error:  # the next run tries again; the log only grows meanwhile
-            log.warning("SQLite checkpoint failed: %s", error)
+        # Held so that stop() waits for it: cancelled by APScheduler's shutdown, it was logged
+        # as an error. A lock of its own: a long reminder run does not hold it up.
+        async with self._checkpointing:
+            try:
+                await self.db.checkpoint()
+            except Exception as error:  # the next run tries again; the log only grows meanwhile
+                log.warning("SQLite checkpoint failed: %s", error)
 
     async def run_once(self) -> ReminderRun:
         """One pass: claim what is due, queue it, wake the sender. Errors are logged, not raised.

@@ -4,6 +4,7 @@ none for those who declined, quiet hours, and reminders that follow a reschedule
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -247,6 +248,29 @@ async def test_stopping_the_job_lets_the_run_in_flight_finish(db, clock, monkeyp
     await asyncio.wait_for(entered.wait(), 10)
     await job.stop()
     assert finished == [True]  # APScheduler's own shutdown would have cancelled it
+
+
+async def test_stopping_lets_a_checkpoint_in_flight_finish(db, clock, monkeypatch, caplog):
+    """Seen in a benchmark: a bot stopped mid-checkpoint logged the cancelled job as an ERROR."""
+    from bot.runtime import scheduler
+
+    if db.is_postgres:
+        pytest.skip("SQLite only: PostgreSQL has no checkpoint job")
+    entered, finished = asyncio.Event(), []
+
+    async def slow_checkpoint() -> None:
+        entered.set()
+        await asyncio.sleep(0.3)  # on its thread when stop() is called
+        finished.append(True)
+
+    monkeypatch.setattr(scheduler, "CHECKPOINT_SECONDS", 0.05)
+    monkeypatch.setattr(db, "checkpoint", slow_checkpoint)
+    job = scheduler.ReminderScheduler(db, clock, quiet_hours=None, interval_seconds=60)
+    job.start()
+    await asyncio.wait_for(entered.wait(), 10)
+    await job.stop()
+    assert finished == [True]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_one_pass_of_the_job_queues_every_due_reminder_not_one_batch(db, clock, monkeypatch):
