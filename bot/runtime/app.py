@@ -105,14 +105,18 @@ def webhook_of(settings: Settings) -> Webhook | None:
 async def set_default_menus(edge: Edge) -> None:
     """The default "/" menu per language: what anyone may use before registering.
 
-    Registered people get their own per-chat menu (see replies.update_chat_menu).
+    Registered people get their own per-chat menu (see replies.update_chat_menu). The calls
+    go at once, not one after another: each is a round trip to Telegram before the bot starts
+    receiving.
     """
+    calls = []
     for locale in SUPPORTED:
         menu = commands.default_menu(Translator(locale))
         # Retried on 5xx and timeouts: a passing failure must not stop the bot from starting.
-        await retrying(partial(edge.set_default_menu, menu, locale))
+        calls.append(retrying(partial(edge.set_default_menu, menu, locale)))
         if locale == "id":  # Indonesian for every other Telegram language too
-            await retrying(partial(edge.set_default_menu, menu, ""))
+            calls.append(retrying(partial(edge.set_default_menu, menu, "")))
+    await asyncio.gather(*calls)
 
 
 class BotProcess:
