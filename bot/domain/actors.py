@@ -149,8 +149,12 @@ _SCOPED_GRANTS = (
 async def _scoped_grants(session: AsyncSession, person_id: int) -> list[_Scoped]:
     """A person's grants and their scopes in one query (every update needs them)."""
     result = await session.exec(_SCOPED_GRANTS, params={"person_id": person_id})
-    rows = [_Scoped(*row) for row in result.all()]
-    # Later steps of the update look these up again with session.get: keep them at hand.
+    return _held(session, [_Scoped(*row) for row in result.all()])
+
+
+def _held(session: AsyncSession, rows: list[_Scoped]) -> list[_Scoped]:
+    """`rows`, their BKMs, mitras and kotas kept in the session: later steps of the update
+    look them up again with session.get."""
     hold(session, *(x for r in rows for x in (r.bkm, r.mitra, r.kota) if x is not None))
     return rows
 
@@ -227,9 +231,7 @@ async def writer_of(session: AsyncSession, telegram_id: int, default_tz: str) ->
     if not rows:
         return Writer()
     person, dialog = rows[0][0], rows[0][1]
-    scoped = [_Scoped(*row[2:]) for row in rows if row[2] is not None]
-    # Later steps of the update look these up again with session.get: keep them at hand.
-    hold(session, *(x for r in scoped for x in (r.bkm, r.mitra, r.kota) if x is not None))
+    scoped = _held(session, [_Scoped(*row[2:]) for row in rows if row[2] is not None])
     return Writer(person, dialog, _actor(person, scoped, default_tz))
 
 
