@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     # Used in invite links before the bot has asked Telegram for its own name (CLI, offline).
     telegram_bot_username: str | None = None
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL connections this process keeps open (one holds the sender's leadership lock).
+    # Each update holds one only while it reads and writes, a few milliseconds, so a few serve
+    # MAX_CONCURRENT_UPDATES people; each costs memory here and a server process there.
+    database_pool_size: int = Field(default=10, ge=2, le=100)
     default_locale: str = "id"
     default_timezone: str = "Asia/Jakarta"
     # Webhook mode is on when WEBHOOK_URL is set; otherwise the bot long-polls.

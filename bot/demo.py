@@ -28,7 +28,7 @@ from bot.domain.clock import Clock, SystemClock
 from bot.i18n import N_, Html, Translator
 from bot.runtime.app import BotProcess
 from bot.simulator import SimMessage, Simulator, SimUser
-from storage.db import Database, upgrade
+from storage.db import Database, migrate
 from storage.models import Consent, Invite, Kota, Role
 
 DEMO_TOKEN = "100000:DEMO-token-not-secret"
@@ -331,7 +331,7 @@ async def _demo(settings: Settings, clock: Clock | None = None, *, reset: bool =
     if reset:
         _remove_database(database_url)
         print(words._("Data demo diatur ulang: mulai dari data baru."))
-    await asyncio.to_thread(upgrade, database_url)
+    await asyncio.to_thread(migrate, database_url)
     db = Database(database_url)
     await seed(db)
     token = await newcomer_invite(db)

@@ -9,15 +9,17 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import sqlite_driver
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # True inside a SQLite transaction's turn (see Database._turn).
@@ -47,11 +49,11 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 # SQLite waits this long for another process's write lock (the CLI beside a running bot).
 SQLITE_BUSY_SECONDS = 30
-# Connections beyond the concurrent updates: the sender, the scheduler, the leader lock.
-POOL_HEADROOM = 4
+# PostgreSQL connections a process keeps, unless told otherwise (DATABASE_POOL_SIZE).
+POOL_SIZE = 10
 
 
-def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
+def create_engine(url: str, *, pool_size: int = POOL_SIZE) -> AsyncEngine:
     """An async engine; SQLite gets foreign keys, WAL and write-locking transactions."""
     url = normalise_url(url)
     _ensure_sqlite_dir(url)
@@ -85,17 +87,19 @@ def create_engine(url: str, *, pool_size: int = 5) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_async_engine(
-        url, pool_pre_ping=True, pool_size=pool_size + POOL_HEADROOM, max_overflow=pool_size
-    )
+    # A fixed pool: more updates in flight than connections wait their turn for one (in the
+    # order they asked), which costs far less than opening connections for a burst. Sized to
+    # the work, not to the people: with a connection per update in flight (up to 68 before),
+    # two bots on one server could exhaust PostgreSQL's default 100 connections.
+    return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0)
 
 
 class Database:
     """The store: one engine, sessions on demand, one transaction per unit of work."""
 
-    def __init__(self, url: str, *, concurrency: int = 5) -> None:
+    def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
         self.url = normalise_url(url)
-        self.engine = create_engine(self.url, pool_size=concurrency)
+        self.engine = create_engine(self.url, pool_size=pool_size)
         self._sessions = async_sessionmaker(
             self.engine, class_=AsyncSession, expire_on_commit=False
         )
@@ -237,6 +241,8 @@ def is_unavailable(error: BaseException) -> bool:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config  # see `migrate`: Alembic is loaded only to migrate
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
@@ -245,5 +251,43 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations. Synchronous: call it before the event loop starts or in a thread."""
+    from alembic import command
+
     _ensure_sqlite_dir(normalise_url(url))
     command.upgrade(alembic_config(url), revision)
+
+
+def migrate(url: str) -> None:
+    """Bring the database to the newest revision; one query when it is there already.
+
+    Alembic, with Mako, is about 11 MB of modules that a running bot would carry for good
+    once imported, for a check that is nearly always "nothing to do". So the revision is read
+    first, and Alembic imported only when there are migrations to run. Synchronous, like
+    `upgrade`: call it before the event loop starts or in a thread.
+    """
+    if asyncio.run(revision_of(url)) != head_revision():
+        upgrade(url)
+
+
+def head_revision() -> str:
+    """The newest migration's revision, read from the file names (Alembic not loaded).
+
+    Every migration is named after its revision ("0014_outbox_chat_lane_index.py" holds
+    revision "0014"), one after another with no branches; `tests/test_migrations.py` checks
+    that this agrees with Alembic's own head.
+    """
+    versions = (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py")
+    return max(path.name.split("_", 1)[0] for path in versions)
+
+
+async def revision_of(url: str) -> str | None:
+    """The revision the database at `url` is at (Alembic's version table); None if never migrated."""
+    db = Database(url)
+    try:
+        async with db.engine.connect() as connection:
+            if not await connection.run_sync(lambda c: inspect(c).has_table("alembic_version")):
+                return None
+            found = await connection.execute(text("SELECT version_num FROM alembic_version"))
+            return found.scalar_one_or_none()
+    finally:
+        await db.dispose()

@@ -29,7 +29,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.errors import DomainError
 from bot.i18n import N_, Html, Msgid, Translator, normalise_locale
-from storage.db import Database, upgrade
+from storage.db import Database, migrate
 from storage.models import Kota
 
 T = TypeVar("T")
@@ -214,7 +214,7 @@ def reporting(as_json: bool) -> Iterator[None]:
 
 def in_store(settings: Settings, operation: Operation[T]) -> T:
     """Migrate (cheap at head), then run `operation` in one transaction as the operator."""
-    upgrade(settings.database_url)
+    migrate(settings.database_url)
     return asyncio.run(_transaction(settings.database_url, operation))
 
 

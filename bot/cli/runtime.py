@@ -6,15 +6,13 @@ import asyncio
 from typing import Annotated
 
 import typer
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from bot.cli.common import CliError, JsonFlag, emit, group, reporting
 from bot.cli.common import say as _
 from bot.config import Settings, load_settings
 from bot.i18n import N_
-from storage.db import Database, alembic_config, upgrade
+from storage.db import head_revision, migrate, revision_of, upgrade
 
 db_app = group(N_("Basis data."))
 
@@ -23,7 +21,7 @@ def run(as_json: JsonFlag = False) -> None:
     """Migrate the database, then run the bot; without TELEGRAM_BOT_TOKEN run the demo."""
     with reporting(as_json):
         settings = load_settings()
-        upgrade(settings.database_url)
+        migrate(settings.database_url)
         if not settings.token:
             text = _("TELEGRAM_BOT_TOKEN belum diisi: demo yang dijalankan.")
             emit(as_json, text, mode="demo")
@@ -51,7 +49,7 @@ def demo(
     """Chat with the real bot in this terminal, as demo users, over a simulated Telegram."""
     with reporting(as_json):
         settings = load_settings()
-        upgrade(settings.database_url)
+        migrate(settings.database_url)
         emit(as_json, _("Demo dimulai."), mode="demo", reset=reset)
         _run_demo(settings, reset=reset)
 
@@ -71,8 +69,8 @@ def db_upgrade(as_json: JsonFlag = False) -> None:
     with reporting(as_json):
         settings = load_settings()
         upgrade(settings.database_url)
-        head = ScriptDirectory.from_config(alembic_config(settings.database_url)).get_current_head()
-        revision = asyncio.run(_current_revision(settings.database_url))
+        head = head_revision()
+        revision = asyncio.run(revision_of(settings.database_url))
         where = make_url(settings.database_url).render_as_string(hide_password=True)
         text = (
             _("Basis data {where} pada revisi {revision} (terbaru).", where=where,
@@ -87,14 +85,3 @@ def db_upgrade(as_json: JsonFlag = False) -> None:
             revision=revision,
             head=head,
         )
-
-
-async def _current_revision(url: str) -> str | None:
-    db = Database(url)
-    try:
-        async with db.engine.connect() as conn:
-            return await conn.run_sync(
-                lambda c: MigrationContext.configure(c).get_current_revision()
-            )
-    finally:
-        await db.dispose()

@@ -35,7 +35,7 @@ from conversations import commands
 from conversations.context import ChatSettings, Services
 from conversations.features import build_routes
 from conversations.router import Router, forget_old_updates
-from storage.db import Database, upgrade
+from storage.db import Database, migrate
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 10
@@ -124,7 +124,7 @@ class BotProcess:
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
-        self.db = Database(settings.database_url, concurrency=settings.max_concurrent_updates)
+        self.db = Database(settings.database_url, pool_size=settings.database_pool_size)
         # One view of Telegram's limits for replies and the outbox; a 429'd reply is sent again.
         pacer = Pacer(settings.send_rate)
         self.frontend = make_frontend(settings, pacer)
@@ -217,7 +217,7 @@ async def _serve(settings: Settings) -> None:
     try:
         await process.connect()
         # Alembic runs its own event loop for the async engine: not inside this one.
-        await asyncio.to_thread(upgrade, settings.database_url)
+        await asyncio.to_thread(migrate, settings.database_url)
         await process.start(poll_timeout=POLL_TIMEOUT)
     except BaseException:
         await process.frontend.close()
