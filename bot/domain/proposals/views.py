@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -177,13 +179,20 @@ class ProposalView:
     berita_acara_file_id: str | None = None
 
 
-def summary_of(proposal: Proposal, bkm_name: str) -> ProposalSummary:
-    """The list line of a proposal."""
-    assert proposal.id is not None
+# What a list line reads of a proposal, in this order, then the name of its BKM.
+SUMMARY_COLUMNS = (
+    col(Proposal.id), col(Proposal.code), col(Proposal.judul), col(Proposal.status),
+    col(Proposal.version), col(Proposal.submitted_at),
+)  # fmt: skip
+
+
+def summary_of_row(row: Sequence[Any]) -> ProposalSummary:
+    """The list line of a proposal from its SUMMARY_COLUMNS and its BKM's name."""
+    id_, code, judul, status, version, submitted_at, bkm_name = row
     return ProposalSummary(
-        id=proposal.id, code=proposal.code, judul=proposal.judul,
-        status=ProposalStatus(proposal.status), status_label=status_label(proposal.status),
-        bkm_name=bkm_name, version=proposal.version, submitted_at=proposal.submitted_at,
+        id=id_, code=code, judul=judul, status=ProposalStatus(status),
+        status_label=status_label(status), bkm_name=bkm_name, version=version,
+        submitted_at=submitted_at,
     )  # fmt: skip
 
 
