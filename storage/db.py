@@ -87,8 +87,8 @@ def create_engine(url: str, *, pool_size: int = POOL_SIZE) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    # A fixed pool: more updates in flight than connections wait their turn for one (in the
-    # order they asked), which costs far less than opening connections for a burst. Sized to
+    # A fixed pool: more updates in flight than connections wait their turn for one, which
+    # costs far less than opening connections for a burst (and holding them after). Sized to
     # the work, not to the people: with a connection per update in flight (up to 68 before),
     # two bots on one server could exhaust PostgreSQL's default 100 connections.
     return create_async_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=0)

@@ -216,7 +216,7 @@ async def _serve(settings: Settings) -> None:
     process = BotProcess(settings)
     try:
         await process.connect()
-        # Alembic runs its own event loop for the async engine: not inside this one.
+        # The revision check (and Alembic, if needed) runs its own event loop: not this one.
         await asyncio.to_thread(migrate, settings.database_url)
         await process.start(poll_timeout=POLL_TIMEOUT)
     except BaseException:

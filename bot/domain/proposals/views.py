@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_rows  # sqlmodel's select takes four columns at most
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,6 +44,7 @@ from storage.models import (
     ProposalEvent,
     ProposalPartner,
 )
+from storage.money_models import Disbursement, ProposalProgressFile
 
 
 @dataclass(frozen=True)
@@ -210,13 +213,26 @@ def event_kind(event: ProposalEvent) -> str:
     return "tranche" if disbursing and event.amount is not None else "status"
 
 
+# Which of a proposal's lists hold anything, in one query. Most are empty for most of a
+# proposal's life (no tranche before the committee decides, no progress file before the work),
+# and reading each was a statement, a round trip on PostgreSQL, every time a proposal is opened.
+_HELD_LISTS = select_rows(*(
+    select(model.id).where(model.proposal_id == bindparam("id")).exists()  # type: ignore[attr-defined]
+    for model in (
+        ProposalPartner, ProposalAttachment, CommitteeDecision, Disbursement, ProposalProgressFile
+    )
+))  # fmt: skip
+
+
 async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) -> ProposalView:
     """The view of a proposal the caller has already checked `actor` may see."""
     assert proposal.id is not None
     bkm = await session.get_one(Bkm, proposal.bkm_id)
     kota = await session.get_one(Kota, proposal.kota_id)
     kelurahan = await session.get_one(Kelurahan, bkm.kelurahan_id)
-    decided = await decisions.all_of(session, proposal.id)
+    held = await session.exec(_HELD_LISTS, params={"id": proposal.id})  # type: ignore[call-overload]
+    partners, attachments, any_decision, any_tranche, any_file = held.one()
+    decided = await decisions.all_of(session, proposal.id) if any_decision else []
     return ProposalView(
         id=proposal.id, code=proposal.code, status=ProposalStatus(proposal.status),
         status_label=status_label(proposal.status), version=proposal.version,
@@ -236,12 +252,12 @@ async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) ->
         jadwal_mulai=proposal.jadwal_mulai, jadwal_selesai=proposal.jadwal_selesai,
         ksm_pelaksana=proposal.ksm_pelaksana, approved_amount=proposal.approved_amount,
         disbursed_amount=proposal.disbursed_amount, submitted_at=proposal.submitted_at,
-        partners=await _partners(session, proposal.id),
+        partners=await _partners(session, proposal.id) if partners else (),
         timeline=await _timeline(session, proposal.id, decided),
-        attachments=await _attachments(session, proposal.id),
+        attachments=await _attachments(session, proposal.id) if attachments else (),
         actions=allowed_actions(proposal, actor),
-        tranches=tranches(await ledger(session, proposal.id)),
-        progress_files=await progress_files(session, proposal.id),
+        tranches=tranches(await ledger(session, proposal.id)) if any_tranche else (),
+        progress_files=await progress_files(session, proposal.id) if any_file else (),
         may_attach=may_attach(actor, proposal), may_correct=is_fasilitator_of(actor, proposal),
         editable=ProposalStatus(proposal.status) in EDITABLE and access.may_edit(actor, proposal),
         decision=await _decision(session, decided[-1] if decided else None), kota_kind=decisions.kind_of(kota),
