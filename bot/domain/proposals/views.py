@@ -231,7 +231,7 @@ async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) ->
     kota = await session.get_one(Kota, proposal.kota_id)
     kelurahan = await session.get_one(Kelurahan, bkm.kelurahan_id)
     held = await session.exec(_HELD_LISTS, params={"id": proposal.id})  # type: ignore[call-overload]
-    partners, attachments, any_decision, any_tranche, any_file = held.one()
+    any_partner, any_attachment, any_decision, any_tranche, any_file = held.one()
     decided = await decisions.all_of(session, proposal.id) if any_decision else []
     return ProposalView(
         id=proposal.id, code=proposal.code, status=ProposalStatus(proposal.status),
@@ -252,9 +252,9 @@ async def build_view(session: AsyncSession, actor: Actor, proposal: Proposal) ->
         jadwal_mulai=proposal.jadwal_mulai, jadwal_selesai=proposal.jadwal_selesai,
         ksm_pelaksana=proposal.ksm_pelaksana, approved_amount=proposal.approved_amount,
         disbursed_amount=proposal.disbursed_amount, submitted_at=proposal.submitted_at,
-        partners=await _partners(session, proposal.id) if partners else (),
+        partners=await _partners(session, proposal.id) if any_partner else (),
         timeline=await _timeline(session, proposal.id, decided),
-        attachments=await _attachments(session, proposal.id) if attachments else (),
+        attachments=await _attachments(session, proposal.id) if any_attachment else (),
         actions=allowed_actions(proposal, actor),
         tranches=tranches(await ledger(session, proposal.id)) if any_tranche else (),
         progress_files=await progress_files(session, proposal.id) if any_file else (),
