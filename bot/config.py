@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     # Which Telegram framework runs the bot: python-telegram-bot (default) or aiogram 3.
     bot_runtime: Literal["ptb", "aiogram"] = "ptb"
+    # The bot process's event loop: uvloop (less CPU per update) or asyncio's own.
+    event_loop: Literal["uvloop", "asyncio"] = "uvloop"
     telegram_api_server: str = "https://api.telegram.org"
     # Used in invite links before the bot has asked Telegram for its own name (CLI, offline).
     telegram_bot_username: str | None = None

@@ -18,6 +18,7 @@ from bot.config import SettingsError, load_settings
         ("default_locale", "fr", "DEFAULT_LOCALE"),
         ("default_timezone", "Asia/Nowhere", "DEFAULT_TIMEZONE"),
         ("webhook_port", "99999", "WEBHOOK_PORT"),
+        ("event_loop", "trio", "EVENT_LOOP"),
     ],
 )
 def test_malformed_setting_is_named_in_one_line(monkeypatch, field, value, named):

@@ -25,6 +25,7 @@ from bot.i18n import SUPPORTED, Translator
 from bot.runtime.alerts import OperatorAlerts
 from bot.runtime.dispatch import handlers_for
 from bot.runtime.edge import Edge, Frontend, Webhook
+from bot.runtime.event_loop import run_on
 from bot.runtime.pacing import Pacer
 from bot.runtime.progress import ProgressReporter
 from bot.runtime.replies import retrying
@@ -209,7 +210,7 @@ def run(settings: Settings) -> None:
     # Every Bot API URL carries the token: the frameworks log them at DEBUG.
     mask_token_in_logs(settings.token)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request is noise anyway
-    asyncio.run(_serve(settings))
+    run_on(settings.event_loop, _serve(settings))
 
 
 async def _serve(settings: Settings) -> None:
@@ -230,7 +231,11 @@ async def _serve(settings: Settings) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
             loop.add_signal_handler(signum, stopped.set)
-    log.info("PAKET Bot is running (%s runtime); stop with Ctrl+C", settings.bot_runtime)
+    log.info(
+        "PAKET Bot is running (%s runtime, %s loop); stop with Ctrl+C",
+        settings.bot_runtime,
+        type(loop).__module__.partition(".")[0],  # "uvloop", or "asyncio" (EVENT_LOOP)
+    )
     try:
         await stopped.wait()
     finally:

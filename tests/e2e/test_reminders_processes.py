@@ -332,6 +332,8 @@ async def test_two_processes_on_one_database_send_each_reminder_once(
         assert _received(user) == (1, 1, 2), user.id
     done = [_reminders_done(child) for child in (one, two)]
     assert sum(done) == 22, done  # between them, each reminder claimed once
+    for child in (one, two):  # and both ran on the default event loop (EVENT_LOOP)
+        assert " runtime, uvloop loop); " in child.log.read_text(errors="replace")
 
 
 def _reminders_done(child: processes.Child) -> int:

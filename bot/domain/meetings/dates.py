@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import dateparser
 from babel.dates import format_datetime
 
 from bot.domain.errors import InvalidInput
@@ -210,6 +209,10 @@ def _calendar_date(text: str, today: date) -> date:
 
 
 def _dateparser(text: str, today: date) -> date | None:
+    # Imported on first use, not at start-up (tests/test_imports.py): its language data loads
+    # on the first parse anyway.
+    import dateparser
+
     settings = {
         **_DATEPARSER_SETTINGS,
         "RELATIVE_BASE": datetime(today.year, today.month, today.day),

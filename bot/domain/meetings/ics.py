@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from icalendar import Calendar, Event
-
 PRODID = "-//PAKET Bot//Rapat//ID"
 MIME_TYPE = "text/calendar"
 
@@ -40,6 +38,9 @@ def file_name(meeting_id: int) -> str:
 
 def render(event: CalendarEvent, *, stamp: datetime) -> bytes:
     """The .ics bytes of one event (plain text, never HTML)."""
+    # Imported on first use: most processes never write a calendar (tests/test_imports.py).
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -7,13 +7,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import TelegramObject, Update
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler
-from aiohttp import web
 
 from bot.runtime.aiogram.edge import AiogramEdge, PacingMiddleware, translated
 from bot.runtime.aiogram.session import KeptModelsSession
@@ -21,6 +19,9 @@ from bot.runtime.edge import Edge, Handlers, Webhook
 from bot.runtime.incoming import chat_of, read_update
 from bot.runtime.ordering import ChatLines
 from bot.runtime.pacing import Pacer
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 # One Bot API call, all told (aiogram has no separate connect and read timeouts). PTB's are
@@ -85,6 +86,10 @@ class AiogramFrontend:
         )
 
     async def _serve_webhook(self, webhook: Webhook, kinds: list[str]) -> None:
+        # Imported here: aiohttp's server is start-up time a polling bot need not spend.
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+        from aiohttp import web
+
         app = web.Application()
         SimpleRequestHandler(
             self.dispatcher, self.bot, secret_token=webhook.secret, handle_in_background=True

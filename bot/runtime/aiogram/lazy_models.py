@@ -29,7 +29,7 @@ _namespace: dict[str, Any] = {}
 
 
 def import_aiogram() -> None:
-    """Import `aiogram.types` and `aiogram.methods`, leaving the types' schemas to first use.
+    """Import `aiogram.types` and `aiogram.methods`, leaving their schemas to first use.
 
     Call it before anything else imports aiogram; once aiogram is loaded it changes nothing.
     """
@@ -58,11 +58,16 @@ def import_aiogram() -> None:
         )
 
     BaseModel.model_rebuild = classmethod(record_namespace)  # type: ignore[method-assign,assignment]
+    # The methods (about 190 of them) are not declared deferred: each would build its schema
+    # as its class is made, most only to fail for the names above and be rebuilt on first use.
+    # Every model made while aiogram imports inherits this setting from BaseModel's config.
+    BaseModel.model_config["defer_build"] = True
     try:
         import aiogram.methods
         import aiogram.types  # its rebuild loop is what record_namespace catches
     finally:
         BaseModel.model_rebuild = eager  # type: ignore[method-assign]
+        del BaseModel.model_config["defer_build"]
     for name in aiogram.methods.__all__:
         method = getattr(aiogram.methods, name)
         if isinstance(method, type) and issubclass(method, BaseModel):
