@@ -36,7 +36,7 @@ from conversations import commands
 from conversations.context import ChatSettings, Services
 from conversations.features import build_routes
 from conversations.router import Router, forget_old_updates
-from storage.db import Database, migrate
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 POLL_TIMEOUT = 10
@@ -202,7 +202,11 @@ class BotProcess:
 
 
 def run(settings: Settings) -> None:
-    """Production entry: reach Telegram, migrate, then poll or serve the webhook until stopped."""
+    """Production entry: reach Telegram, then poll or serve the webhook until stopped.
+
+    The database is migrated already: `paket-bot run` does that first, where a failure ends in
+    one line (bot/cli/runtime.py), and checking again here cost a second engine at start-up.
+    """
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -217,8 +221,6 @@ async def _serve(settings: Settings) -> None:
     process = BotProcess(settings)
     try:
         await process.connect()
-        # The revision check (and Alembic, if needed) runs its own event loop: not this one.
-        await asyncio.to_thread(migrate, settings.database_url)
         await process.start(poll_timeout=POLL_TIMEOUT)
     except BaseException:
         await process.frontend.close()

@@ -16,7 +16,7 @@ from bot.i18n import Translator, normalise_locale
 from bot.runtime.edge import Edge, EdgeError, Handlers
 from bot.runtime.replies import retrying, send_replies, update_chat_menu
 from bot.ui import Incoming, Response
-from storage.db import is_unavailable
+from storage.db import is_dropped_connection, is_unavailable
 
 if TYPE_CHECKING:
     from bot.runtime.app import Runtime
@@ -95,6 +95,11 @@ async def _route_until_stored(
         except Exception as error:
             if not is_unavailable(error):
                 raise
+            if attempt == 0 and is_dropped_connection(error):
+                # The database restarted since this connection was opened; the pool has let
+                # go of its old connections, and nothing was stored: run it again at once.
+                log.info("database connection dropped; update %s runs again", incoming.update_id)
+                continue
             if runtime.stopping.is_set():
                 # Shutting down during an outage: nothing can store it. Logged with its id.
                 log.error(

@@ -187,6 +187,31 @@ async def test_callback_during_outage_is_answered_once(
     world.sim.assert_no_errors()
 
 
+async def test_a_database_restart_between_updates_goes_unnoticed(
+    outage_world: tuple[World, Outage], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every pooled connection is closed while nobody writes, and the server is back at once:
+    the next update is answered as usual (the old connections are dropped, not reported)."""
+    world, outage = outage_world
+    if outage.proxy is None:
+        pytest.skip("SQLite keeps no connection to a server that could restart")
+    user = world.sim.user(7103, "Rina")
+    await world.register(user, Role.KOORDINATOR, bkm="BKM Sukamaju")
+    await user.send("/menu")  # the pool now holds connections the restart will close
+    await user.reply()
+    await user.wait_idle(quiet=0.5)
+    await outage.begin()
+    await outage.end()
+    user.clear()
+    await user.send("/bantuan")
+    help_text = await user.reply(timeout=15)
+    assert help_text.text != OUTAGE and "/status" in help_text.text
+    await user.wait_idle(quiet=1.0)
+    assert OUTAGE not in [m.text for m in user.inbox]
+    world.sim.assert_no_errors()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
 def test_what_counts_as_unavailable() -> None:
     from sqlalchemy import exc
 

@@ -24,12 +24,12 @@ PG_SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.
 PREFIX = "paket_bench"
 
 
-async def _admin(sql: str) -> None:
-    """One statement on the server's `postgres` database (CREATE/DROP DATABASE)."""
+async def _admin(sql: str, database: str = "postgres") -> None:
+    """One statement on one of the server's databases (CREATE/DROP DATABASE on `postgres`)."""
     import asyncpg  # only PostgreSQL runs need it
 
     connection = await asyncpg.connect(
-        PG_SERVER.replace("postgresql://", "postgres://") + "/postgres"
+        PG_SERVER.replace("postgresql://", "postgres://") + "/" + database
     )
     try:
         await connection.execute(sql)
@@ -77,6 +77,12 @@ class Store:
         if self.kind == SQLITE:  # everything in the main file, so a copy is complete
             with sqlite3.connect(self._template) as connection:
                 connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            # The planner's statistics, as autovacuum keeps them on a database in use. Without
+            # this, whether a copy had any depended on whether autovacuum had got round to the
+            # template before it was copied (statistics are copied, its counters are not), and
+            # plans, and the figures with them, changed from run to run.
+            await _admin("VACUUM ANALYZE", database=self._template)
         self.seed_seconds = round(time.monotonic() - began, 1)
 
     async def fresh(self) -> str:
