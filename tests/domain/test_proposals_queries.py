@@ -60,6 +60,27 @@ async def test_each_role_sees_its_own_proposals_newest_first(db, clock, who, exp
     assert page.total == len(expected)
 
 
+async def test_people_with_the_same_roles_see_only_their_own_one_after_another(db, clock):
+    """The statements are built once per combination of roles (access.Visibility) and reused:
+    each person's own ids must go with them, not the first asker's."""
+    world, ids, codes = await _world_with_proposals(db, clock)
+    names = {v: k for k, v in ids.items()}
+    for _ in range(2):  # the second time round, every statement comes from the cache
+        for who, expected in sorted(VISIBLE.items()):
+            async with db.transaction() as s:
+                actor = await f.actor(db, world, who)
+                page = await queries.visible_proposals(s, actor, page=1, per_page=10)
+                assert [names[item.id] for item in page.items] == expected, who
+                assert page.total == len(expected), who
+                for proposal, code in codes.items():
+                    try:
+                        await queries.get_view(s, actor, code)
+                        shown = True
+                    except NotFound:
+                        shown = False
+                    assert shown == (proposal in expected), (who, proposal)
+
+
 async def test_admin_sees_every_submitted_proposal(db, clock):
     _world, ids, _codes = await _world_with_proposals(db, clock)
     async with db.transaction() as s:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.domain.actors import Actor
 from bot.domain.clock import Clock
@@ -114,15 +119,30 @@ async def load_editable(
     return proposal
 
 
-def visibility_filter(actor: Actor) -> ColumnElement[bool]:
-    """A WHERE clause: the proposals `actor` may see, as the permission table's two rows say.
+@dataclass(frozen=True)
+class Visibility:
+    """Which proposals an actor may see: the clause's shape and the values it binds.
+
+    The shape (which scopes, for submitted proposals and for drafts) takes only a few forms,
+    one per combination of roles, so each clause, and each statement around it, is built once
+    per shape (`clause_for`, `bot.domain.proposals.queries`) with the ids as parameters: every
+    `/status` asks, and building a statement and its cache key cost about as much CPU as
+    running it.
+    """
+
+    shape: tuple[tuple[bool, Scope], ...]  # (drafts?, scope), in the order of the grants
+    values: dict[str, object] = field(hash=False, compare=False)
+
+
+def visibility(actor: Actor) -> Visibility:
+    """The proposals `actor` may see, as the permission table's two rows say.
 
     PROPOSAL_SEE covers submitted proposals, PROPOSAL_SEE_DRAFT drafts; each grant adds the
     clause its scope stands for. Ids are gathered per scope so that each is one IN list.
     """
-    draft = col(Proposal.status) == ProposalStatus.DRAFT.value
-    clauses: list[ColumnElement[bool]] = []
-    for act, status in ((Act.PROPOSAL_SEE, ~draft), (Act.PROPOSAL_SEE_DRAFT, draft)):
+    shape: list[tuple[bool, Scope]] = []
+    values: dict[str, object] = {}
+    for act, drafts in ((Act.PROPOSAL_SEE, False), (Act.PROPOSAL_SEE_DRAFT, True)):
         scopes = TABLE[act].scopes
         ids: dict[Scope, set[int]] = {}
         for g in actor.grants:
@@ -131,17 +151,53 @@ def visibility_filter(actor: Actor) -> ColumnElement[bool]:
             if scope in (Scope.KOTA, Scope.KOTA_REVIEWED):
                 key = g.kota_id
             if scope == Scope.ANY:
-                clauses.append(status)
+                if (drafts, scope) not in shape:
+                    shape.append((drafts, scope))
             elif scope is not None and key is not None:
                 ids.setdefault(scope, set()).add(key)
-        clauses.extend(_scope_clause(actor, scope, found, status) for scope, found in ids.items())
+        for scope, found in ids.items():
+            if scope == Scope.AUTHOR_BKM:
+                if actor.person_id is None:
+                    continue  # nobody's own: the clause would pick nothing
+                values[_AUTHOR] = actor.person_id
+            shape.append((drafts, scope))
+            values[_ids_name(drafts, scope)] = sorted(found)
+    return Visibility(tuple(shape), values)
+
+
+def visibility_filter(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause: the proposals `actor` may see, their ids written in (see `visibility`)."""
+    seen = visibility(actor)
+    return _clause(seen.shape, seen.values.__getitem__)
+
+
+@lru_cache(maxsize=64)
+def clause_for(shape: tuple[tuple[bool, Scope], ...]) -> ColumnElement[bool]:
+    """The clause of one shape, its ids and the author left as parameters (`Visibility.values`)."""
+    return _clause(shape, lambda name: bindparam(name, expanding=name != _AUTHOR))
+
+
+_AUTHOR = "seen_author_id"
+# A value of Visibility.values by its name, or a parameter standing for it.
+_Value = Callable[[str], Any]
+
+
+def _ids_name(drafts: bool, scope: Scope) -> str:
+    return f"seen_{'draft' if drafts else 'sent'}_{scope.name.lower()}_ids"
+
+
+def _clause(shape: tuple[tuple[bool, Scope], ...], value: _Value) -> ColumnElement[bool]:
+    clauses = [_scope_clause(drafts, scope, value) for drafts, scope in shape]
     return or_(*clauses) if clauses else false()
 
 
-def _scope_clause(
-    actor: Actor, scope: Scope, ids: set[int], status: ColumnElement[bool]
-) -> ColumnElement[bool]:
-    """The proposals (in `status`) that one scope of the table covers for these ids."""
+def _scope_clause(drafts: bool, scope: Scope, value: _Value) -> ColumnElement[bool]:
+    """The proposals (drafts, or the others) that one scope of the table covers."""
+    draft = col(Proposal.status) == ProposalStatus.DRAFT.value
+    status = draft if drafts else ~draft
+    if scope == Scope.ANY:
+        return status
+    ids = value(_ids_name(drafts, scope))
     if scope == Scope.KOTA:
         return and_(status, col(Proposal.kota_id).in_(ids))
     if scope == Scope.KOTA_REVIEWED:
@@ -151,14 +207,12 @@ def _scope_clause(
         return _channelled_to(ids)
     in_bkm = and_(status, col(Proposal.bkm_id).in_(ids))
     if scope == Scope.AUTHOR_BKM:
-        if actor.person_id is None:
-            return false()
-        return and_(in_bkm, col(Proposal.author_id) == actor.person_id)
+        return and_(in_bkm, col(Proposal.author_id) == value(_AUTHOR))
     return in_bkm
 
 
-def _channelled_to(mitra_ids: set[int]) -> ColumnElement[bool]:
-    """Channelled to one of `mitra_ids` and past the completeness check (it reached review).
+def _channelled_to(mitra_ids: Any) -> ColumnElement[bool]:
+    """Channelled to one of `mitra_ids` (or a parameter for them), past the completeness check.
 
     An IN list rather than EXISTS, so that SQLite, too, starts from the mitra's partner rows
     (ix_proposal_partner_mitra_id) instead of reading every proposal to test each one.
@@ -183,8 +237,16 @@ def _reached_review() -> ColumnElement[bool]:
 
 async def can_see(session: AsyncSession, actor: Actor, proposal: Proposal) -> bool:
     """The same rule as `visibility_filter`, for one proposal."""
-    stmt = select(Proposal.id).where(Proposal.id == proposal.id, visibility_filter(actor))
-    return (await session.exec(stmt)).first() is not None
+    seen = visibility(actor)
+    params = {**seen.values, "proposal_id": proposal.id}
+    return (await session.exec(_seen_one(seen.shape), params=params)).first() is not None  # type: ignore[call-overload]
+
+
+@lru_cache(maxsize=64)
+def _seen_one(shape: tuple[tuple[bool, Scope], ...]) -> SelectOfScalar[int | None]:
+    return select(col(Proposal.id)).where(
+        col(Proposal.id) == bindparam("proposal_id"), clause_for(shape)
+    )
 
 
 async def load_visible(

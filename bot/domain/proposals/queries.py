@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_
+from sqlalchemy import ColumnElement, Select, and_, bindparam
 from sqlalchemy import select as select_rows  # sqlmodel's select takes four columns at most
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.domain.actors import Actor
 from bot.domain.errors import NotFound
+from bot.domain.permissions import Scope
 from bot.domain.proposals import access
 from bot.domain.proposals.lifecycle import (
     AWAITING_COMMITTEE,
@@ -84,10 +87,36 @@ def _summaries_where(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
 
 
 async def _summaries(
-    session: AsyncSession, stmt: Select[*tuple[Any, ...]]
+    session: AsyncSession, stmt: Select[*tuple[Any, ...]], params: dict[str, object] | None = None
 ) -> tuple[ProposalSummary, ...]:
-    rows = (await session.exec(stmt)).all()  # type: ignore[call-overload]  # (sqlmodel: 4 at most)
+    rows = (await session.exec(stmt, params=params or {})).all()  # type: ignore[call-overload]  # (sqlmodel: 4 at most)
     return tuple(summary_of_row(row) for row in rows)
+
+
+# Built once per shape of visibility (access.Visibility): `/status` is the most frequent
+# request, and these statements, built anew, cost about as much CPU as running them.
+@lru_cache(maxsize=64)
+def _count_visible(shape: tuple[tuple[bool, Scope], ...]) -> SelectOfScalar[int]:
+    return select(func.count()).select_from(Proposal).where(access.clause_for(shape))
+
+
+@lru_cache(maxsize=64)
+def _page_visible(shape: tuple[tuple[bool, Scope], ...]) -> Select[*tuple[Any, ...]]:
+    return (
+        _summaries_where(access.clause_for(shape))
+        .order_by(col(Proposal.id).desc())
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+@lru_cache(maxsize=64)
+def _visible_by_code(shape: tuple[tuple[bool, Scope], ...]) -> SelectOfScalar[Proposal]:
+    # The code picks the row, the visibility filter only checks it. As `id = (…)`, so
+    # PostgreSQL too starts from the code's unique index whatever its statistics say (beside
+    # `bkm_id IN (…)` it may otherwise start from the BKM's proposals).
+    by_code = select(Proposal.id).where(Proposal.code == bindparam("code")).scalar_subquery()
+    return select(Proposal).where(Proposal.id == by_code, access.clause_for(shape))
 
 
 async def visible_proposals(
@@ -95,27 +124,19 @@ async def visible_proposals(
 ) -> Page:
     """The proposals `actor` may see, newest first, one page at a time."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    where = access.visibility_filter(actor)
-    total = (await session.exec(select(func.count()).select_from(Proposal).where(where))).one()
+    seen = access.visibility(actor)
+    total = (await session.exec(_count_visible(seen.shape), params=seen.values)).one()  # type: ignore[call-overload]
     page = max(1, min(page, max(1, -(-total // per_page))))
-    stmt = (
-        _summaries_where(where)
-        .order_by(col(Proposal.id).desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    )
-    return Page(await _summaries(session, stmt), page, per_page, total)
+    params = {**seen.values, "offset": (page - 1) * per_page, "limit": per_page}
+    return Page(await _summaries(session, _page_visible(seen.shape), params), page, per_page, total)
 
 
 async def get_view(session: AsyncSession, actor: Actor, code: str) -> ProposalView:
     """One proposal by tracking code; NotFound alike for an unknown code and a hidden one."""
     wanted = normalise_code(code)
-    # One query: the code picks the row, the visibility filter only checks it. As `id = (…)`,
-    # so PostgreSQL too starts from the code's unique index whatever its statistics say
-    # (beside `bkm_id IN (…)` it may otherwise start from the BKM's proposals).
-    by_code = select(Proposal.id).where(Proposal.code == wanted).scalar_subquery()
-    stmt = select(Proposal).where(Proposal.id == by_code, access.visibility_filter(actor))
-    proposal = (await session.exec(stmt)).first()
+    seen = access.visibility(actor)
+    stmt = _visible_by_code(seen.shape)
+    proposal = (await session.exec(stmt, params={**seen.values, "code": wanted})).first()  # type: ignore[call-overload]
     if proposal is None:
         raise NotFound(access.NOT_FOUND, code=wanted)
     return await build_view(session, actor, proposal)
