@@ -36,8 +36,9 @@ JOB_ID = "meeting-reminders"
 # Consent withdrawn longer ago than the retention period: erased within the hour.
 HOUSEKEEPING_JOB_ID = "privacy-retention"
 HOUSEKEEPING_SECONDS = 3600
-# The first passes wait this long after start-up: run at once, on a cold process (statements
-# compiled on first use) they held up the updates waiting at start-up by about 0.3 s.
+# The first passes wait this long after start-up (reminders: or one interval, if shorter): run
+# at once, on a cold process (statements compiled on first use) they held up the updates
+# waiting at start-up by about 0.3 s.
 FIRST_REMINDERS_AFTER = timedelta(seconds=1)
 FIRST_HOUSEKEEPING_AFTER = timedelta(minutes=1)
 # SQLite's log copied into the database file (storage.db.Database.checkpoint) this often: at a
@@ -86,9 +87,10 @@ class ReminderScheduler:
         """Start the jobs on the running event loop; the first reminder pass comes in a second."""
         self._scheduler = AsyncIOScheduler(timezone=UTC, logger=_apscheduler_log)
         now = datetime.now(UTC)
+        first = min(FIRST_REMINDERS_AFTER, timedelta(seconds=self.interval_seconds))
         self._scheduler.add_job(
             self.run_once, "interval", seconds=self.interval_seconds, id=JOB_ID,
-            max_instances=1, coalesce=True, next_run_time=now + FIRST_REMINDERS_AFTER,
+            max_instances=1, coalesce=True, next_run_time=now + first,
         )  # fmt: skip
         self._scheduler.add_job(
             self.housekeeping, "interval", seconds=HOUSEKEEPING_SECONDS, id=HOUSEKEEPING_JOB_ID,
