@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from contextvars import ContextVar
 from functools import partial
@@ -225,12 +225,7 @@ def is_dropped_connection(error: BaseException) -> bool:
     SQLAlchemy then discards all the pool's older connections, so trying again at once
     opens a new one; if the server is really away, that attempt fails as an outage.
     """
-    seen: BaseException | None = error
-    for _ in range(5):
-        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
-            return True
-        seen = seen.__cause__ if seen is not None else None
-    return False
+    return any(_invalidated(seen) for seen in _causes(error))
 
 
 def is_unavailable(error: BaseException) -> bool:
@@ -239,24 +234,31 @@ def is_unavailable(error: BaseException) -> bool:
     asyncpg's own connection errors arrive bare or as the cause of SQLAlchemy's wrapper, so
     the chain of causes is searched too.
     """
+    return any(_out_of_reach(seen) for seen in _causes(error))
+
+
+def _causes(error: BaseException) -> Iterator[BaseException]:
+    """`error` and the errors it was raised from (causes never loop in practice; bounded)."""
     seen: BaseException | None = error
-    for _ in range(5):  # causes never loop in practice; bounded all the same
+    for _ in range(5):
         if seen is None:
-            return False
-        if isinstance(seen, _UNAVAILABLE):
-            return True
-        # OperationalError is also "no such table", a bug that no wait will fix: only the
-        # messages that mean "cannot reach it now" count.
-        if isinstance(seen, sa_exc.OperationalError) and any(
-            marker in str(seen).lower() for marker in _OUT_OF_REACH
-        ):
-            return True
-        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
-            return True
-        if type(seen).__module__.startswith("asyncpg") and "Connection" in type(seen).__name__:
-            return True
+            return
+        yield seen
         seen = seen.__cause__
-    return False
+
+
+def _invalidated(error: BaseException) -> bool:
+    return isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated
+
+
+def _out_of_reach(error: BaseException) -> bool:
+    if isinstance(error, _UNAVAILABLE) or _invalidated(error):
+        return True
+    # OperationalError is also "no such table", a bug that no wait will fix: only the
+    # messages that mean "cannot reach it now" count.
+    if isinstance(error, sa_exc.OperationalError):
+        return any(marker in str(error).lower() for marker in _OUT_OF_REACH)
+    return type(error).__module__.startswith("asyncpg") and "Connection" in type(error).__name__
 
 
 def alembic_config(url: str) -> Config:
