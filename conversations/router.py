@@ -17,13 +17,13 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from types import ModuleType
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.actors import Actor, writer_of
+from bot.domain.actors import Actor, Writer, writer_from_rows, writer_of, writer_statement
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.outbox import QUEUED_FLAG, mark_reachable
@@ -114,11 +114,10 @@ class Router:
         sender: _Sender | None = None
         try:
             async with db.transaction() as session:
-                if not await claim_update(
-                    session, self.services.clock, incoming.update_id, postgres=db.is_postgres
-                ):
+                writer = await self._claim(session, incoming)
+                if writer is None:
                     return Response(repeated=True)
-                ctx = await self._context(session, incoming)
+                ctx = await self._context(session, incoming, writer)
                 sender = _Sender.of(ctx)
                 before = _MenuInputs.of(ctx)
                 await self._dispatch(ctx)
@@ -130,13 +129,16 @@ class Router:
         except DomainError as error:
             # Roll back whatever the handler half-did, then remember the update and explain.
             async with db.transaction() as session:
-                if not await claim_update(
-                    session, self.services.clock, incoming.update_id, postgres=db.is_postgres
-                ):
-                    return Response(repeated=True)
                 if sender is None:
-                    ctx = await self._context(session, incoming)
+                    writer = await self._claim(session, incoming)
+                    if writer is None:
+                        return Response(repeated=True)
+                    ctx = await self._context(session, incoming, writer)
                 else:
+                    if not await claim_update(
+                        session, self.services.clock, incoming.update_id, postgres=db.is_postgres
+                    ):
+                        return Response(repeated=True)
                     ctx = await self._context_again(session, incoming, sender)
                 reply_error(ctx, error)
                 response = ctx.response
@@ -147,9 +149,15 @@ class Router:
             response.replies.extend(await job())
         return response
 
-    async def _context(self, session: AsyncSession, incoming: Incoming) -> Context:
+    async def _claim(self, session: AsyncSession, incoming: Incoming) -> Writer | None:
+        services = self.services
+        return await claim_and_read_writer(
+            session, services.clock, incoming, postgres=services.db.is_postgres,
+            default_tz=services.chat.default_timezone,
+        )  # fmt: skip
+
+    async def _context(self, session: AsyncSession, incoming: Incoming, writer: Writer) -> Context:
         chat = self.services.chat
-        writer = await writer_of(session, incoming.user_id, chat.default_timezone)
         person, dialog, actor = writer.person, writer.dialog, writer.actor
         locale = (
             (person.locale if person else None) or incoming.language_code or chat.default_locale
@@ -350,6 +358,30 @@ async def claim_update(
     stmt = _CLAIM[postgres]
     result = await session.exec(stmt, params={"update_id": update_id, "at": clock.now()})  # type: ignore[call-overload]
     return bool(result.rowcount)
+
+
+# On PostgreSQL the claim and the writer are one statement: a round trip fewer on every
+# update. A data-modifying WITH runs once, whatever reads it; the SELECT counts the row it
+# inserted (1), or none when the update was claimed before (0).
+_CLAIMED = _CLAIM[True].returning(col(ProcessedUpdate.update_id)).cte("claimed")
+_CLAIM_AND_WRITER = writer_statement(
+    select(func.count().label("claimed")).select_from(_CLAIMED).subquery("claim")
+)
+
+
+async def claim_and_read_writer(
+    session: AsyncSession, clock: Clock, incoming: Incoming, *, postgres: bool, default_tz: str
+) -> Writer | None:
+    """Claim the update (as `claim_update`) and read who wrote it; None if claimed before."""
+    if not postgres:
+        if not await claim_update(session, clock, incoming.update_id, postgres=False):
+            return None
+        return await writer_of(session, incoming.user_id, default_tz)
+    params = {"update_id": incoming.update_id, "at": clock.now(), "telegram_id": incoming.user_id}
+    rows = (await session.exec(_CLAIM_AND_WRITER, params=params)).all()  # type: ignore[call-overload]
+    if not rows[0][0]:
+        return None
+    return writer_from_rows(session, [row[1:] for row in rows], default_tz)
 
 
 async def forget_old_updates(session: AsyncSession, clock: Clock) -> None:

@@ -23,7 +23,8 @@ from bot.domain import invites, outbox, people
 from bot.domain.actors import SYSTEM, Actor, actor_for, person_by_telegram, writer_of
 from bot.domain.clock import Clock
 from bot.domain.proposals import events, form, form_store, queries
-from conversations.router import forget_old_updates
+from bot.ui import Incoming
+from conversations.router import claim_and_read_writer, forget_old_updates
 from storage.db import Database
 from storage.models import Dialog, Person, ProcessedUpdate, Role
 from tests.domain import factories as f
@@ -74,6 +75,12 @@ async def _claim(s: AsyncSession, c: Clock, _scene: Scene) -> None:
     await outbox.claim_due(s, c, limit=50, postgres=s.bind.dialect.name == "postgresql")
 
 
+async def _claim_and_writer(s: AsyncSession, c: Clock, _scene: Scene) -> None:
+    incoming = Incoming(update_id=424_242, user_id=101, chat_id=101)
+    postgres = s.bind.dialect.name == "postgresql"
+    await claim_and_read_writer(s, c, incoming, postgres=postgres, default_tz="Asia/Jakarta")
+
+
 async def _person(s: AsyncSession, _c: Clock, _scene: Scene) -> None:
     await person_by_telegram(s, 101)
 
@@ -97,6 +104,9 @@ CASES = [
     Case("roles of a person", _actor, "FROM role_grant", (ROLE_GRANT,), ("role_grant", "bkm", "kota", "mitra")),
     Case("dialog by user", lambda s, _c, _x: s.get(Dialog, 101), "FROM dialog", ("sqlite_autoindex_dialog_1|dialog_pkey",), ("dialog",)),
     Case("who wrote an update", lambda s, _c, _x: writer_of(s, 101, "Asia/Jakarta"), "FROM person", ("sqlite_autoindex_person_1|person_telegram_id_key", "sqlite_autoindex_dialog_1|dialog_pkey", ROLE_GRANT), ("person", "dialog", "role_grant", "bkm", "kota", "mitra")),
+    # PostgreSQL claims the update in the same statement (a WITH that inserts); SQLite sends the
+    # two statements, and the case explains the second.
+    Case("an update claimed, and who wrote it", _claim_and_writer, "JOIN dialog", ("sqlite_autoindex_person_1|person_telegram_id_key", "sqlite_autoindex_dialog_1|dialog_pkey", ROLE_GRANT), ("person", "dialog", "role_grant", "bkm", "kota", "mitra")),
     Case("consent of a person", _consent, "FROM consent", ("ix_consent_person_id",), ("consent",)),
     Case("update ids forgotten", lambda s, c, _x: forget_old_updates(s, c), "DELETE FROM processed_update", ("ix_processed_update_at",), ("processed_update",)),
     Case("outbox claim", _claim, "FROM outbox", ("ix_outbox_status_priority_next_attempt_at", "ix_outbox_chat_id_status_priority"), ("outbox",), (_CLAIM_BY_LANE_SCAN,)),

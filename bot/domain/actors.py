@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, func
+from sqlalchemy import Select, Subquery, and_, bindparam, func
 from sqlalchemy import select as select_rows  # sqlmodel's select takes four entities at most
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -210,29 +211,51 @@ class Writer:
     actor: Actor | None = None
 
 
-# The person, their dialog and every grant with its scopes: one row per grant (one row with
-# no grant for a person who holds none). Every update starts with it, so it is one statement,
-# not two, and built once.
-_WRITER = (
-    _with_scopes(
-        select_rows(Person, Dialog, RoleGrant, Bkm, Mitra, Kota)
-        .outerjoin(Dialog, col(Dialog.telegram_id) == col(Person.telegram_id))
-        .outerjoin(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
-    )
-    .where(col(Person.telegram_id) == bindparam("telegram_id"), col(Person.deleted_at).is_(None))
-    .order_by(col(RoleGrant.id))
+_WRITER_ROWS = (Person, Dialog, RoleGrant, Bkm, Mitra, Kota)
+_LIVE_WRITER = and_(
+    col(Person.telegram_id) == bindparam("telegram_id"), col(Person.deleted_at).is_(None)
 )
+
+
+def writer_statement(leading: Subquery | None = None) -> Select[*tuple[Any, ...]]:
+    """The person whose Telegram id is bound as `telegram_id`, their dialog and every grant
+    with its scopes: one row per grant (one row with no grant for a person who holds none).
+
+    Every update starts with it, so it is one statement, not two. With `leading`, a one-row
+    subquery, that row's columns come first and the person is joined to it: one row comes
+    back even for someone unknown (the router reads its claim of the update that way).
+    """
+    stmt: Select[*tuple[Any, ...]]
+    if leading is None:
+        stmt = select_rows(*_WRITER_ROWS).where(_LIVE_WRITER)
+    else:
+        stmt = select_rows(*leading.c, *_WRITER_ROWS).select_from(leading)
+        stmt = stmt.outerjoin(Person, _LIVE_WRITER)
+    return _with_scopes(
+        stmt.outerjoin(Dialog, col(Dialog.telegram_id) == col(Person.telegram_id)).outerjoin(
+            RoleGrant, col(RoleGrant.person_id) == col(Person.id)
+        )
+    ).order_by(col(RoleGrant.id))
+
+
+_WRITER = writer_statement()  # built once: every update runs it
+
+
+def writer_from_rows(
+    session: AsyncSession, rows: Sequence[Sequence[Any]], default_tz: str
+) -> Writer:
+    """The writer in the rows of `writer_statement` (without any leading columns)."""
+    if not rows or rows[0][0] is None:
+        return Writer()
+    person, dialog = rows[0][0], rows[0][1]
+    scoped = _held(session, [_Scoped(*row[2:]) for row in rows if row[2] is not None])
+    return Writer(person, dialog, _actor(person, scoped, default_tz))
 
 
 async def writer_of(session: AsyncSession, telegram_id: int, default_tz: str) -> Writer:
     """The person with this Telegram id, their open dialog and their roles, in one query."""
     result = await session.exec(_WRITER, params={"telegram_id": telegram_id})  # type: ignore[call-overload]
-    rows = result.all()
-    if not rows:
-        return Writer()
-    person, dialog = rows[0][0], rows[0][1]
-    scoped = _held(session, [_Scoped(*row[2:]) for row in rows if row[2] is not None])
-    return Writer(person, dialog, _actor(person, scoped, default_tz))
+    return writer_from_rows(session, result.all(), default_tz)
 
 
 async def person_by_telegram(session: AsyncSession, telegram_id: int) -> Person | None:
