@@ -2,8 +2,9 @@
 
 Start-up, in order: settings → database (migrations applied) → services → router with every
 feature's routes → the runtime's frontend (python-telegram-bot or aiogram, BOT_RUNTIME) asks
-Telegram who it is → bot commands per language → outbox sender → announcement progress
-messages → reminder scheduler → polling or webhook. Shut-down runs in reverse.
+Telegram who it is → bot commands per language (sent while the rest starts) → outbox
+sender → announcement progress messages → reminder scheduler → polling or webhook.
+Shut-down runs in reverse.
 
 Only `make_frontend` knows that two frameworks exist; everything it wires is written against
 `bot.runtime.edge`.
@@ -153,10 +154,23 @@ class BotProcess:
 
     async def start(self, *, poll_timeout: int = 2) -> None:
         """Connect (unless done), start the sender, progress and reminders, then receive."""
-        runtime, services = self.runtime, self.runtime.services
         if not self.connected:
             await self.connect()
-        await set_default_menus(self.edge)
+        # The default menus are round trips to Telegram that receiving does not wait for: they
+        # go out while the rest starts (deleteWebhook, the first getUpdates), and start()
+        # returns once they are set, as before.
+        menus = asyncio.create_task(set_default_menus(self.edge), name="default-menus")
+        try:
+            await self._start_serving(poll_timeout)
+        except BaseException:
+            menus.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await menus
+            raise
+        await menus
+
+    async def _start_serving(self, poll_timeout: int) -> None:
+        runtime, services = self.runtime, self.runtime.services
         async with services.db.transaction() as session:
             await forget_old_updates(session, services.clock)
         sender = runtime.sender = Sender(services.db, services.clock, self.edge, runtime.pacer)
