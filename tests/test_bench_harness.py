@@ -41,3 +41,20 @@ def test_quick_run_reports_both_bots_in_both_modes_with_no_lost_replies(tmp_path
         assert all(r["peak_rss_mb"] > 0 for r in runs)
     assert (tmp_path / saved.name.replace(".json", ".md")).exists()
     assert len(list((tmp_path / "logs").glob("bench-*.log"))) == 5  # each bot's output kept
+
+
+def test_repeat_runs_every_bot_once_per_set_and_judges_the_median(tmp_path: Path):
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.bench.load", "--quick", "--people", "2", "--seconds", "1",
+         "--warmup", "0.3", "--latency", "0", "--bots", "paket,ptb-echo", "--modes", "capacity",
+         "--repeat", "2", "--results", str(tmp_path), "--logs", str(tmp_path / "logs")],
+        cwd=REPO, capture_output=True, text=True, timeout=180, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "(run 2 of 2)" in done.stderr
+    assert "× ptb-echo (median of 2 runs: " in done.stdout
+    (saved,) = tmp_path.glob("*.json")
+    runs = json.loads(saved.read_text())["runs"]
+    assert [(r["bot"], r["repeat"]) for r in runs] == [
+        ("paket", 1), ("ptb-echo", 1), ("paket", 2), ("ptb-echo", 2)
+    ]  # fmt: skip

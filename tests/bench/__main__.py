@@ -50,6 +50,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--people", type=int, help="conversation: simulated people (200)")
     parser.add_argument("--seconds", type=float, help="conversation: measured s per run (20)")
     parser.add_argument("--modes", default="capacity,latency", help="conversation modes")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="conversation: every run this many times, judged on the median")  # fmt: skip
     parser.add_argument("--reference", action="store_true",
                         help=f"conversation: also {BARE_AIOHTTP} (PTB echo on aiohttp)")  # fmt: skip
     parser.add_argument("--recipients", type=int, help="broadcast: recipients (10,000)")
@@ -80,6 +82,7 @@ def load_args(args: argparse.Namespace, logs: Path) -> argparse.Namespace:
     argv += ["--quick"] if args.quick else []
     argv += ["--people", str(args.people)] if args.people else []
     argv += ["--seconds", str(args.seconds)] if args.seconds else []
+    argv += ["--repeat", str(args.repeat)]
     return load_main.parse(argv)
 
 

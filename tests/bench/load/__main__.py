@@ -77,6 +77,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--results", type=Path, default=results, help="folder for <date>-<commit>.md and .json"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run the whole set this many times, one set after "
+        "another; the targets judge the median (on a machine whose speed drifts, one run of "
+        "each can land either side of a target)"
+    )  # fmt: skip
     parser.add_argument("--no-save", action="store_true", help="print only")
     parser.add_argument("--logs", type=Path, help="where the bots' output goes (a new temp dir)")
     args = parser.parse_args(argv)
@@ -93,6 +98,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args.store_list = [x.strip() for x in args.store.split(",") if x.strip()]
     if unknown := set(args.store_list) - set(STORES):
         parser.error(f"unknown store(s): {', '.join(sorted(unknown))}")
+    if args.repeat < 1:
+        parser.error("--repeat: at least 1")
     args.scale = Scale(max(args.db_people, args.people), args.db_proposals)
     args.mode_list = [m.strip() for m in args.modes.split(",") if m.strip()]
     if unknown := set(args.mode_list) - {CAPACITY, LATENCY}:
@@ -123,25 +130,45 @@ async def measure(args: argparse.Namespace, workdir: Path, logs: Path) -> list[R
                   "proposals", file=sys.stderr, flush=True)  # fmt: skip
             await store.prepare()
             print(f"  seeded in {store.seed_seconds:.1f} s", file=sys.stderr, flush=True)
-        for mode in args.mode_list:
-            think = args.think_range if mode == LATENCY else None
-            plan = Plan(args.people, args.seconds, args.warmup, workdir, logs, think, stores)
-            for latency in args.latencies:
-                for bot in args.bot_list:
-                    if bot == BARE_AIOHTTP and mode == LATENCY:
-                        continue  # a reference for capacity only
-                    where = [(r, s) for r in args.runtime_list for s in args.store_list]
-                    for runtime, store in where if bot == OURS else [("", "")]:
-                        on = f" ({runtime}, {store})" if bot == OURS else ""
-                        print(f"… {mode}: {bot}{on} at {latency * 1000:.0f} ms per call",
-                              file=sys.stderr, flush=True)  # fmt: skip
-                        if bot == OURS:
-                            results.append(await run(bot, latency, plan, runtime, store))
-                        else:
-                            results.append(await run(bot, latency, plan))
+        for repeat in range(1, args.repeat + 1):
+            for mode in args.mode_list:
+                results += await _one_set(args, workdir, logs, stores, mode, repeat)
     finally:
         for store in stores.values():
             await store.close()
+    return results
+
+
+async def _one_set(
+    args: argparse.Namespace,
+    workdir: Path,
+    logs: Path,
+    stores: dict[str, Store],
+    mode: str,
+    repeat: int,
+) -> list[RunResult]:
+    """Every latency and bot in one mode, once."""
+    think = args.think_range if mode == LATENCY else None
+    folder = workdir / f"set-{repeat}"  # each run makes its own folder in it
+    folder.mkdir(exist_ok=True)
+    plan = Plan(args.people, args.seconds, args.warmup, folder, logs, think, stores)
+    results = []
+    of = f" (run {repeat} of {args.repeat})" if args.repeat > 1 else ""
+    for latency in args.latencies:
+        for bot in args.bot_list:
+            if bot == BARE_AIOHTTP and mode == LATENCY:
+                continue  # a reference for capacity only
+            where = [(r, s) for r in args.runtime_list for s in args.store_list]
+            for runtime, store in where if bot == OURS else [("", "")]:
+                on = f" ({runtime}, {store})" if bot == OURS else ""
+                print(f"… {mode}: {bot}{on} at {latency * 1000:.0f} ms per call{of}",
+                      file=sys.stderr, flush=True)  # fmt: skip
+                if bot == OURS:
+                    result = await run(bot, latency, plan, runtime, store)
+                else:
+                    result = await run(bot, latency, plan)
+                result.repeat = repeat
+                results.append(result)
     return results
 
 
