@@ -125,16 +125,8 @@ def ratios(
     return found
 
 
-def ratio(
-    results: list[RunResult],
-    latency_ms: int,
-    bare: str = BARE,
-    runtime: str = "ptb",
-    store: str = "sqlite",
-) -> float | None:
-    """The median of `ratios`: what the targets judge (None when there is no pair)."""
-    found = ratios(results, latency_ms, bare, runtime, store)
-    return statistics.median(found) if found else None
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
 
 def _spread(values: list[float], digits: int) -> str:
@@ -161,7 +153,7 @@ def table(results: list[RunResult]) -> str:
         if r.bot == OURS:
             same_run = [x for x in results if x.repeat == r.repeat]
             for i, floor in enumerate(FLOORS):
-                value = ratio(same_run, r.latency_ms, floor, r.runtime, r.store)
+                value = _median(ratios(same_run, r.latency_ms, floor, r.runtime, r.store))
                 shown[i] = _num(value, 2) if value is not None else ""
         lines.append(
             f"| {r.bot} | {r.latency_ms} | {r.runtime or _framework(r.bot)} | {r.store or '–'} | "
@@ -248,7 +240,7 @@ def references(results: list[RunResult]) -> list[str]:
     lines = []
     for runtime, store in combos(results):
         for latency in sorted({r.latency_ms for r in results}):
-            value = ratio(results, latency, BARE_AIOHTTP, runtime, store)
+            value = _median(ratios(results, latency, BARE_AIOHTTP, runtime, store))
             if value is not None:
                 lines.append(
                     f"- {runtime} on {store} at {latency} ms: {value:.2f} × {BARE_AIOHTTP}"
