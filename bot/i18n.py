@@ -85,6 +85,11 @@ class Html(str):
     __slots__ = ()
 
 
+def paragraphs(*parts: Html | None) -> Html:
+    """Translated paragraphs as one message (those given), a blank line between them."""
+    return Html("\n\n".join(part for part in parts if part))
+
+
 def escape(value: object) -> str:
     """HTML-escape user text for Telegram's HTML parse mode (keeps emoji intact)."""
     if isinstance(value, Html):

@@ -16,6 +16,7 @@ from bot.domain.proposals.form import position
 from bot.domain.proposals.lifecycle import is_koordinator_of
 from bot.domain.proposals.steps import STEP_NAMES, Step, StepKind
 from bot.domain.proposals.views import build_view
+from bot.i18n import Html, paragraphs
 from bot.ui import Button, Keyboard, keyboard
 from conversations import proposal_form_view as view
 from conversations.context import Context
@@ -27,8 +28,11 @@ FLOW = "proposal"
 RESUMING = "resume"  # dialog step while "Lanjutkan?" waits for an answer
 
 
-async def start_draft(ctx: Context, bkm_id: int | None) -> None:
-    """Open this person's draft for the BKM: offer to continue one with answers, else begin."""
+async def start_draft(ctx: Context, bkm_id: int | None, told: Html | None = None) -> None:
+    """Open this person's draft for the BKM: offer to continue one with answers, else begin.
+
+    `told` (the old draft was deleted) opens the first message rather than coming alone.
+    """
     assert ctx.actor is not None
     proposal = await form.start_or_resume_draft(ctx.session, ctx.clock, ctx.actor, bkm_id)
     assert proposal.id is not None
@@ -37,10 +41,14 @@ async def start_draft(ctx: Context, bkm_id: int | None) -> None:
     if proposal.step != STEP_NAMES[0] or proposal.judul is not None:
         await ctx.update_dialog(step=RESUMING)
         ctx.reply(
-            ctx.tr._(
-                "Bapak/Ibu masih punya draf usulan <b>{judul}</b> untuk {bkm}. Lanjutkan mengisi?",
-                judul=proposal.judul or "-",
-                bkm=bkm.name,
+            paragraphs(
+                told,
+                ctx.tr._(
+                    "Bapak/Ibu masih punya draf usulan <b>{judul}</b> untuk {bkm}. "
+                    "Lanjutkan mengisi?",
+                    judul=proposal.judul or "-",
+                    bkm=bkm.name,
+                ),
             ),
             keyboard(
                 [
@@ -53,11 +61,14 @@ async def start_draft(ctx: Context, bkm_id: int | None) -> None:
         )
         return
     ctx.reply(
-        ctx.tr._(
-            "Baik, kita susun usulan untuk <b>{bkm}</b>. Setiap jawaban langsung tersimpan, dan "
-            "pertanyaan yang tidak berlaku untuk usulan ini dilewati. Ketik /batal kapan saja "
-            "untuk berhenti, draf tetap tersimpan.",
-            bkm=bkm.name,
+        paragraphs(
+            told,
+            ctx.tr._(
+                "Baik, kita susun usulan untuk <b>{bkm}</b>. Setiap jawaban langsung tersimpan, "
+                "dan pertanyaan yang tidak berlaku untuk usulan ini dilewati. Ketik /batal kapan "
+                "saja untuk berhenti, draf tetap tersimpan.",
+                bkm=bkm.name,
+            ),
         )
     )
     await ask(ctx, proposal)

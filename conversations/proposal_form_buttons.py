@@ -182,8 +182,7 @@ async def _discard(ctx: Context, proposal: Proposal, then: str, extra: list[str]
     bkm_id = proposal.bkm_id
     await form.discard_draft(ctx.session, ctx.clock, ctx.actor, proposal.id)
     if then == "new":
-        ctx.reply(ctx.tr._("Draf lama sudah dihapus."))
-        await start_draft(ctx, bkm_id=bkm_id)
+        await start_draft(ctx, bkm_id=bkm_id, told=ctx.tr._("Draf lama sudah dihapus."))
         return
     await ctx.end_dialog()
     show_menu(ctx, ctx.tr._("Draf sudah dihapus."))

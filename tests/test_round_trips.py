@@ -143,6 +143,9 @@ BOUNDS = {
     "form: button press": (10, 4),
     "button press delivered again": (1, 0),
     "refused (a domain error)": (9, 4),
+    "form: /usulan with a draft": (6, 1),
+    "form: start afresh": (6, 4),
+    "form: draft discarded": (19, 6),  # the old draft's rows, then a new one
 }
 
 
@@ -186,6 +189,11 @@ async def test_round_trips_per_update(meter: Meter):
     # A draft that is not there: rolled back, then explained in a second, short transaction.
     third = last_with(koor, "Pertanyaan 3 dari")
     await measure("refused (a domain error)", lambda: forge_press(koor, third, "p:open:999999"))
+
+    # The benchmark's round: /usulan again with that draft open, start afresh, confirm.
+    await measure("form: /usulan with a draft", lambda: koor.send("/usulan"))
+    await measure("form: start afresh", lambda: koor.press(None, "Mulai baru"))
+    await measure("form: draft discarded", lambda: koor.press(None, "Ya, hapus"))
 
     world.sim.assert_no_errors()
     for label, (max_sql, max_api) in BOUNDS.items():

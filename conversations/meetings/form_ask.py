@@ -13,6 +13,7 @@ from bot.domain.meetings import audience, callbacks, form, queries
 from bot.domain.meetings.form import position
 from bot.domain.meetings.steps import FLOW as STEPS_IN_FLOW
 from bot.domain.meetings.steps import StepKind
+from bot.i18n import Html, paragraphs
 from bot.ui import Button, keyboard
 from conversations.context import Context
 from conversations.meetings import form_view as view
@@ -24,14 +25,19 @@ FLOW = "meeting"
 RESUMING = "resume"  # dialog step while "Lanjutkan?" waits for an answer
 
 
-async def start_draft(ctx: Context, kota_id: int | None) -> None:
-    """Open this organiser's draft: offer to continue one with answers, else begin."""
+async def start_draft(ctx: Context, kota_id: int | None, told: Html | None = None) -> None:
+    """Open this organiser's draft: offer to continue one with answers, else begin.
+
+    `told` (the old draft was deleted) opens the first message rather than coming alone.
+    """
     assert ctx.actor is not None
     try:
         meeting = await form.start_or_resume(ctx.session, ctx.clock, ctx.actor, kota_id=kota_id)
     except InvalidInput as error:
         if error.message != form.PICK_KOTA:
             raise
+        if told:
+            ctx.reply(told)
         await _ask_kota(ctx)
         return
     assert meeting.id is not None
@@ -40,8 +46,10 @@ async def start_draft(ctx: Context, kota_id: int | None) -> None:
     if meeting.step != STEPS_IN_FLOW[0] or meeting.kind is not None:
         await ctx.update_dialog(step=RESUMING)
         ctx.reply(
-            tr._("Bapak/Ibu masih punya draf undangan rapat <b>{title}</b>. Lanjutkan mengisi?",
-                 title=meeting.title or "-"),
+            paragraphs(told, tr._(
+                "Bapak/Ibu masih punya draf undangan rapat <b>{title}</b>. Lanjutkan mengisi?",
+                title=meeting.title or "-",
+            )),
             keyboard([
                 Button(tr._("▶️ Lanjutkan"), data=callbacks.form(meeting.id, "go", "-")),
                 Button(tr._("🔄 Mulai baru"), data=callbacks.form(meeting.id, "del", "new")),
@@ -49,9 +57,11 @@ async def start_draft(ctx: Context, kota_id: int | None) -> None:
         )  # fmt: skip
         return
     ctx.reply(
-        tr._("Baik, kita susun undangan rapat. Ada {total} pertanyaan; setiap jawaban langsung "
-             "tersimpan. Ketik /batal kapan saja untuk berhenti, draf tetap tersimpan.",
-             total=len(STEPS_IN_FLOW))
+        paragraphs(told, tr._(
+            "Baik, kita susun undangan rapat. Ada {total} pertanyaan; setiap jawaban langsung "
+            "tersimpan. Ketik /batal kapan saja untuk berhenti, draf tetap tersimpan.",
+            total=len(STEPS_IN_FLOW),
+        ))
     )  # fmt: skip
     await ask(ctx, meeting)
 

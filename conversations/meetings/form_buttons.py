@@ -142,8 +142,7 @@ async def _discard(ctx: Context, meeting: Meeting, then: str, extra: str) -> Non
     await form.discard_draft(ctx.session, ctx.clock, ctx.actor, meeting.id)
     if then == "new":
         await ctx.session.flush()  # the old draft is gone before the new one is made
-        ctx.reply(ctx.tr._("Draf lama sudah dihapus."))
-        await start_draft(ctx, kota_id=kota_id)
+        await start_draft(ctx, kota_id=kota_id, told=ctx.tr._("Draf lama sudah dihapus."))
         return
     await ctx.end_dialog()
     show_menu(ctx, ctx.tr._("Draf sudah dihapus."))

@@ -470,7 +470,8 @@ async def test_cancel_keeps_the_draft_and_the_form_resumes_after_a_restart(world
     offer = await next_with(user, "masih punya draf undangan rapat")
     await user.press(offer, "Mulai baru")
     await user.press(await next_with(user, "mulai dari awal. Yakin?"), "Ya, hapus dan mulai baru")
-    await next_with(user, "Draf lama sudah dihapus")
+    told = await next_with(user, "Draf lama sudah dihapus")
+    assert "kita susun undangan rapat" in told.plain  # one message: deleted, and the fresh start
     await next_with(user, asked(1))
     (fresh,) = await meetings(world)
     assert (fresh.title, fresh.step) == (None, "jenis")

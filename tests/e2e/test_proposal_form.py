@@ -416,7 +416,8 @@ async def test_back_skip_cancel_and_resume_keep_the_draft(world: World):
     await user.send("/usulan")
     await user.press(await user.reply(), "Mulai baru")
     await user.press(await user.reply(), "Ya, hapus dan mulai baru")
-    await next_with(user, "Draf lama sudah dihapus")
+    told = await next_with(user, "Draf lama sudah dihapus")
+    assert "kita susun usulan" in told.plain  # one message: deleted, and the fresh start
     await next_with(user, asked("judul"))
     (fresh,) = await proposals(world)
     assert (fresh.judul, fresh.rw, fresh.step) == (None, None, "judul")  # the old answers are gone
