@@ -22,7 +22,7 @@ CATALOG_LANGS := id en
 # tests/test_catalogs.py (it reads this line).
 BABEL_KEYWORDS := -k _ -k N_ -k n_:1,2 -k DomainError -k NotFound -k NotAllowed -k InvalidTransition -k InvalidInput
 
-.PHONY: help install run demo test test-pg bench lint format i18n-extract i18n-compile clean distclean
+.PHONY: help install bytecode run demo test test-pg bench lint format i18n-extract i18n-compile clean distclean
 
 help:
 	@echo "make run           set up .venv, compile catalogs, run the bot (demo when no token)"
@@ -40,25 +40,32 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED)
 
-run: install i18n-compile
+# Our modules' bytecode, written even where PYTHONDONTWRITEBYTECODE is set (as on this team's
+# machines, and in many container images): Python still reads bytecode then, but never saves
+# it, so every start compiled our ~170 modules again, about 0.4 s of a 3 s start-up. Quick
+# when nothing changed (files already compiled are skipped).
+bytecode: install
+	@$(BIN)/python -m compileall -q -j 0 bot conversations storage tests > /dev/null
+
+run: install i18n-compile bytecode
 	$(BIN)/paket-bot run
 
-demo: install i18n-compile
+demo: install i18n-compile bytecode
 	$(BIN)/paket-bot demo
 
-test: install i18n-compile
+test: install i18n-compile bytecode
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy bot conversations storage
 	$(BIN)/pytest $(PYTEST_WORKERS)
 
-test-pg: install i18n-compile
+test-pg: install i18n-compile bytecode
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest $(PYTEST_WORKERS)
 
 # The micro benchmarks, then the whole benchmark of issue #10 (tests/bench/__main__.py): every
 # runtime and store, the floors, broadcast, reminders, start-up; one table in bench/results/.
 # Needs PostgreSQL (BENCH_POSTGRES_URL); e.g. make bench BENCH_ARGS=--quick, or "--store sqlite".
-bench: install i18n-compile
+bench: install i18n-compile bytecode
 	$(BIN)/pytest tests/bench --benchmark-enable -q
 	$(BIN)/python -m tests.bench $(BENCH_ARGS)
 

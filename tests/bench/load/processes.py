@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import compileall
+import functools
 import os
 import signal
 import sys
@@ -14,6 +16,18 @@ REPO = Path(__file__).resolve().parents[3]
 # Settings a developer's shell may hold that would send the bot elsewhere (webhook mode, an
 # operator chat the simulator does not know).
 _UNSET = ("WEBHOOK_URL", "WEBHOOK_SECRET", "OPERATOR_CHAT_ID", "DATABASE_URL")
+
+
+@functools.cache
+def write_bytecode() -> None:
+    """Compile the repository's modules (once), as `make bytecode` does.
+
+    Under PYTHONDONTWRITEBYTECODE (set on this team's machines) nothing else writes them, and
+    each bot would compile its modules anew: start-up would measure that, which neither an
+    installed wheel nor `make run` does.
+    """
+    for package in ("bot", "conversations", "storage", "tests"):
+        compileall.compile_dir(REPO / package, quiet=1)
 
 
 def paket_command() -> list[str]:

@@ -77,6 +77,7 @@ async def run(
                 env["ECHO_TRANSPORT"] = "aiohttp"
             command = processes.echo_command()
         mailbox = Mailbox(sim)
+        processes.write_bytecode()  # not timed: an installed bot has its bytecode
         began = time.monotonic()
         child = await processes.start(f"{bot}{where}", command, env, folder, plan.log_dir)
         try:
