@@ -29,7 +29,7 @@ help:
 	@echo "make test          ruff, mypy and pytest (SQLite, or TEST_DATABASE_URL if set)"
 	@echo "make test-pg       pytest against PostgreSQL ($(TEST_DATABASE_URL))"
 	@echo "make bench         benchmarks in tests/bench"
-	@echo "make lint | format | i18n-extract | i18n-compile | clean | distclean"
+	@echo "make lint | format | bytecode | i18n-extract | i18n-compile | clean | distclean"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
