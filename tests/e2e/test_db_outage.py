@@ -130,6 +130,21 @@ async def outage_world(
                     await proxy.close()
 
 
+async def _until_handled(world: World, *update_ids: int) -> None:
+    """Until the bot has stored every one of these updates.
+
+    After an outage the waiting updates are tried again on a backoff of up to 4 s, so a quiet
+    second proves nothing: on a slow machine the next try can still be ahead.
+    """
+    async with asyncio.timeout(30):
+        while True:
+            async with world.db.reading() as s:  # never in the bot's way (SQLite: WAL)
+                stored = set((await s.exec(select(ProcessedUpdate.update_id))).all())
+            if set(update_ids) <= stored:
+                return
+            await asyncio.sleep(0.1)
+
+
 async def test_outage_is_explained_and_every_update_is_handled_after(
     outage_world: tuple[World, Outage], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -151,6 +166,7 @@ async def test_outage_is_explained_and_every_update_is_handled_after(
     await asyncio.sleep(0.5)
 
     await outage.end()
+    await _until_handled(world, first, later, pressed)
     await user.wait_idle(quiet=1.0, timeout=30)
     texts = [m.text for m in user.inbox]
     assert not any(APOLOGY in t for t in texts)
@@ -177,10 +193,11 @@ async def test_callback_during_outage_is_answered_once(
     menu = await user.reply()
     answered_before = len(world.sim.calls_to("answerCallbackQuery"))
     await outage.begin()
-    await user.press(menu, menu.button_labels()[0])
+    press = await user.press(menu, menu.button_labels()[0])
     notice = await user.reply(timeout=15)
     assert notice.text == OUTAGE
     await outage.end()
+    await _until_handled(world, press)
     await user.wait_idle(quiet=1.0, timeout=30)
     # One answerCallbackQuery per press: a second would be refused by Telegram.
     assert len(world.sim.calls_to("answerCallbackQuery")) == answered_before + 1
