@@ -3,14 +3,18 @@
 Framework-free: each runtime routes every Bot API call through `Pacer.call` (PTB as its rate
 limiter, aiogram as a session middleware), so nothing reaches Telegram around it:
 - New messages share one global bucket (SEND_RATE, default 25/s; Telegram allows about 30).
+  It holds only BURST_SECONDS of sends, so a burst stays far under Telegram's own headroom:
+  our clock is not Telegram's, and sends we count in one second can reach Telegram in the
+  next (a slow network, a busy machine). With a bucket of a whole second (25) that headroom
+  was 5 messages, and a 0.2 s hiccup mid-broadcast drew a 429; with 5 it is about a second.
 - Per chat, replies are not held back (a person waits for them, and people rarely outpace
   Telegram's ~1/s), but they are counted, so the outbox sender sends unprompted messages only
   into a chat that has been quiet (see `chat_is_quiet`).
 - A 429 pauses what it concerns for `retry_after`: that one chat when it had just had a burst,
   otherwise everything (we crossed the global limit). Replies are then sent again, in order,
   because the caller is still waiting for them; the outbox sender gets the 429 and re-queues.
-- Replies go first: the outbox lane takes a token only while REPLY_SHARE of the bucket stays
-  free, so a reply never queues behind a broadcast's sends. The outbox still gets the full
+- Replies go first: the outbox lane takes a token only while REPLY_SHARE of a second's sends
+  stays free in the bucket, so a reply never queues behind a broadcast's sends. The outbox still gets the full
   SEND_RATE when nobody writes (the bucket drains at SEND_RATE whatever its level).
 - Outbox sends take their turns in one line ordered by their row's priority (then arrival),
   so a status change claimed during a broadcast goes next, not after the bulk rows that were
@@ -59,7 +63,9 @@ REPLY_RETRIES = 8
 # Telegram tolerates short bursts in a private chat, then about one message a second.
 CHAT_BURST = 3
 CHAT_RATE = 1.0
-# Share of the global bucket the outbox leaves free for replies (2 of 25 at the default pace).
+# The global bucket holds this many seconds of SEND_RATE (5 messages at the default 25/s).
+BURST_SECONDS = 0.2
+# Share of a second's sends the outbox leaves free in the bucket for replies (2 at 25/s).
 REPLY_SHARE = 0.1
 # Forget a chat's bucket once it has drained; keeps memory flat with thousands of people.
 PRUNE_EVERY = 2048
@@ -89,13 +95,14 @@ class Pacer:
 
     def __init__(self, rate: float, *, reply_retries: int = REPLY_RETRIES) -> None:
         self.rate = rate
-        self._global = AsyncLimiter(rate, 1.0)
+        self.burst = max(1, round(rate * BURST_SECONDS))
+        self._global = AsyncLimiter(self.burst, self.burst / rate)
         self._chats: dict[int, AsyncLimiter] = {}
         self._paused_until = 0.0
         self._chat_paused_until: dict[int, float] = {}
         self._reply_retries = reply_retries
         # Tokens the outbox lane leaves in the bucket for replies (none at a very low rate).
-        self._reply_reserve = int(rate * REPLY_SHARE)
+        self._reply_reserve = min(int(rate * REPLY_SHARE), self.burst - 1)
         self._line: list[_Turn] = []  # outbox sends waiting, a heap: its head asks the bucket
         self._arrivals = itertools.count()
         self.rate_limited = 0  # 429s seen (for tests and the benchmark)
