@@ -54,10 +54,13 @@ async def test_a_burst_stays_far_under_telegrams_headroom():
         )
         return asyncio.create_task(request)
 
+    began = asyncio.get_running_loop().time()
     crowd = [reply(chat) for chat in range(30)]
     for _ in range(5):
-        await asyncio.sleep(0)  # let every ready send through; no time passes for the bucket
-    assert pacer.burst == 5 and len(sent) == 5
+        await asyncio.sleep(0)  # let every ready send through
+    # 5 at once, then one per 40 ms: a busy machine may have spent a few of those here.
+    took = asyncio.get_running_loop().time() - began
+    assert pacer.burst == 5 and 5 <= len(sent) <= 5 + int(took * 25) + 1
     await asyncio.gather(*crowd)
     assert sorted(sent) == list(range(30))
 

@@ -4,9 +4,10 @@ Framework-free: each runtime routes every Bot API call through `Pacer.call` (PTB
 limiter, aiogram as a session middleware), so nothing reaches Telegram around it:
 - New messages share one global bucket (SEND_RATE, default 25/s; Telegram allows about 30).
   It holds only BURST_SECONDS of sends, so a burst stays far under Telegram's own headroom:
-  our clock is not Telegram's, and sends we count in one second can reach Telegram in the
-  next (a slow network, a busy machine). With a bucket of a whole second (25) that headroom
-  was 5 messages, and a 0.2 s hiccup mid-broadcast drew a 429; with 5 it is about a second.
+  we count a send when we let it go, Telegram when it arrives, and a network hiccup (or a
+  stalled process) makes the sends held back arrive together with those the bucket allows
+  when it clears. With a bucket of a whole second that was the outbox's 16 in flight plus
+  23 at once, and a 429; with 0.2 s it is 16 plus 3 (and 2 for replies).
 - Per chat, replies are not held back (a person waits for them, and people rarely outpace
   Telegram's ~1/s), but they are counted, so the outbox sender sends unprompted messages only
   into a chat that has been quiet (see `chat_is_quiet`).
@@ -14,8 +15,9 @@ limiter, aiogram as a session middleware), so nothing reaches Telegram around it
   otherwise everything (we crossed the global limit). Replies are then sent again, in order,
   because the caller is still waiting for them; the outbox sender gets the 429 and re-queues.
 - Replies go first: the outbox lane takes a token only while REPLY_SHARE of a second's sends
-  stays free in the bucket, so a reply never queues behind a broadcast's sends. The outbox still gets the full
-  SEND_RATE when nobody writes (the bucket drains at SEND_RATE whatever its level).
+  stays free in the bucket, so a reply never queues behind a broadcast's sends. The outbox
+  still gets the full SEND_RATE when nobody writes (the bucket drains at SEND_RATE whatever
+  its level).
 - Outbox sends take their turns in one line ordered by their row's priority (then arrival),
   so a status change claimed during a broadcast goes next, not after the bulk rows that were
   claimed before it (`bot.runtime.edge.Lane`).
