@@ -4,29 +4,38 @@ prompt row (a status change) goes before the bulk rows (a broadcast) that came b
 from __future__ import annotations
 
 import asyncio
+from typing import TypeVar
 
-from bot.runtime.edge import Lane
+from bot.runtime.edge import REPLY, Lane
 from bot.runtime.pacing import Pacer
+
+T = TypeVar("T")
 
 
 def never(error: BaseException) -> None:
     return None  # no 429s in these tests
 
 
+def paced(
+    pacer: Pacer, sent: list[T], name: T, chat: int, lane: Lane = REPLY
+) -> asyncio.Task[bool]:
+    """One sendMessage through the pacer, as a task; `name` joins `sent` when it goes out."""
+
+    async def call() -> bool:
+        sent.append(name)
+        return True
+
+    request = pacer.call(call, method="sendMessage", chat_id=chat, retry_after_of=never, lane=lane)
+    return asyncio.create_task(request)
+
+
 async def test_replies_go_first_and_prompt_outbox_sends_pass_bulk_ones():
     pacer = Pacer(10)  # a bucket of 2 (0.2 s of sends), one token kept for replies
     order: list[str] = []
 
-    async def call(name: str) -> bool:
-        order.append(name)
-        return True
-
-    def send(name: str, chat: int, priority: int | None = None) -> asyncio.Task[object]:
-        lane = Lane() if priority is None else Lane(outbox=True, priority=priority)
-        request = pacer.call(
-            lambda: call(name), method="sendMessage", chat_id=chat, retry_after_of=never, lane=lane
-        )
-        return asyncio.create_task(request)
+    def send(name: str, chat: int, priority: int | None = None) -> asyncio.Task[bool]:
+        lane = REPLY if priority is None else Lane(outbox=True, priority=priority)
+        return paced(pacer, order, name, chat, lane)
 
     bulk = [send(f"bulk {i}", 1000 + i, priority=1) for i in range(15)]
     await asyncio.sleep(0.05)
@@ -43,19 +52,8 @@ async def test_a_burst_stays_far_under_telegrams_headroom():
     earlier that reach Telegram late (a slow network, a busy machine) still fit beside them."""
     pacer = Pacer(25)
     sent: list[int] = []
-
-    async def call(chat: int) -> bool:
-        sent.append(chat)
-        return True
-
-    def reply(chat: int) -> asyncio.Task[bool]:
-        request = pacer.call(
-            lambda: call(chat), method="sendMessage", chat_id=chat, retry_after_of=never
-        )
-        return asyncio.create_task(request)
-
     began = asyncio.get_running_loop().time()
-    crowd = [reply(chat) for chat in range(30)]
+    crowd = [paced(pacer, sent, chat, chat) for chat in range(30)]
     for _ in range(5):
         await asyncio.sleep(0)  # let every ready send through
     # 5 at once, then one per 40 ms: a busy machine may have spent a few of those here.
@@ -69,16 +67,8 @@ async def test_an_outbox_send_that_gives_up_leaves_the_line_to_the_next():
     pacer = Pacer(2)  # no reply share at this rate
     order: list[str] = []
 
-    async def call(name: str) -> bool:
-        order.append(name)
-        return True
-
-    def send(name: str, chat: int) -> asyncio.Task[object]:
-        lane = Lane(outbox=True, priority=1)
-        request = pacer.call(
-            lambda: call(name), method="sendMessage", chat_id=chat, retry_after_of=never, lane=lane
-        )
-        return asyncio.create_task(request)
+    def send(name: str, chat: int) -> asyncio.Task[bool]:
+        return paced(pacer, order, name, chat, Lane(outbox=True, priority=1))
 
     first = [send("a", 1)]  # the bucket's one token (0.2 s of sends, at least one)
     waiting = [send("c", 3), send("d", 4)]
