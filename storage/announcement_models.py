@@ -15,9 +15,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Column, UniqueConstraint, false
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models import _utc_column
+from storage.models import Table, _utc_column
 
 
 class AnnouncementStatus(StrEnum):
@@ -29,7 +29,7 @@ class AnnouncementStatus(StrEnum):
     STOPPED = "dihentikan"  # stopped while sending: what was not yet sent is dropped
 
 
-class Announcement(SQLModel, table=True):
+class Announcement(Table, table=True):
     """A pengumuman. A draft is one in status `draf`; `step` is where its form stands."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,7 +60,7 @@ class Announcement(SQLModel, table=True):
     progress_final: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
-class AnnouncementAck(SQLModel, table=True):
+class AnnouncementAck(Table, table=True):
     """A recipient pressed "✅ Sudah dibaca": recorded once."""
 
     __tablename__ = "announcement_ack"

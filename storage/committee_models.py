@@ -12,12 +12,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, Column
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models import _utc_column
+from storage.models import Table, _utc_column
 
 
-class CommitteeDecision(SQLModel, table=True):
+class CommitteeDecision(Table, table=True):
     """A decision of a kota's committee, as its secretary recorded it.
 
     The decision is the committee's, not the recorder's: `committee` keeps the committee's label

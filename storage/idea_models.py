@@ -15,9 +15,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Index
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models import _utc_column
+from storage.models import Table, _utc_column
 
 
 class IdeaStatus(StrEnum):
@@ -26,7 +26,7 @@ class IdeaStatus(StrEnum):
     NOT_PURSUED = "tidak_dilanjutkan"  # the BKM decided not to take it up, with a reason
 
 
-class Idea(SQLModel, table=True):
+class Idea(Table, table=True):
     """One idea sent to a BKM."""
 
     # The BKM's list: its ideas by status, newest first.

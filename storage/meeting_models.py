@@ -16,9 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models import _utc_column
+from storage.models import Table, _utc_column
 
 
 class MeetingStatus(StrEnum):
@@ -40,7 +40,7 @@ class ReminderStatus(StrEnum):
     CANCELLED = "cancelled"  # the meeting was cancelled
 
 
-class Meeting(SQLModel, table=True):
+class Meeting(Table, table=True):
     """A rapat. A draft is a meeting in status `draf`; `step` is where its form stands."""
 
     # One open draft per organiser: "/rapatbaru" resumes it, even if two processes race.
@@ -82,7 +82,7 @@ class Meeting(SQLModel, table=True):
     attendance_at: datetime | None = _utc_column()
 
 
-class MeetingInvitee(SQLModel, table=True):
+class MeetingInvitee(Table, table=True):
     __tablename__ = "meeting_invitee"
     __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -94,7 +94,7 @@ class MeetingInvitee(SQLModel, table=True):
     invited_at: datetime | None = _utc_column()
 
 
-class MeetingReminder(SQLModel, table=True):
+class MeetingReminder(Table, table=True):
     __tablename__ = "meeting_reminder"
     __table_args__ = (UniqueConstraint("meeting_id", "offset_minutes"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -105,7 +105,7 @@ class MeetingReminder(SQLModel, table=True):
     done_at: datetime | None = _utc_column()
 
 
-class ReminderDelivery(SQLModel, table=True):
+class ReminderDelivery(Table, table=True):
     """A reminder given to one person: the unique pair makes a second enqueue impossible."""
 
     __tablename__ = "reminder_delivery"
@@ -117,7 +117,7 @@ class ReminderDelivery(SQLModel, table=True):
     created_at: datetime | None = _utc_column()
 
 
-class MeetingMinutes(SQLModel, table=True):
+class MeetingMinutes(Table, table=True):
     """One file of a meeting's berita acara (minutes), kept by Telegram file id."""
 
     __tablename__ = "meeting_minutes"

@@ -14,12 +14,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Column
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from storage.models import _utc_column
+from storage.models import Table, _utc_column
 
 
-class Disbursement(SQLModel, table=True):
+class Disbursement(Table, table=True):
     """One entry of a proposal's disbursement ledger (tahap 1/2/3).
 
     A wrong entry is never changed: a correction is a new row for the same tranche whose
@@ -39,7 +39,7 @@ class Disbursement(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
 
 
-class ProposalProgressFile(SQLModel, table=True):
+class ProposalProgressFile(Table, table=True):
     """A progress photo or the LPJ, as a Telegram file id (sent again by that id)."""
 
     __tablename__ = "proposal_progress_file"
