@@ -38,7 +38,7 @@ class Table(SQLModel):
 
     SQLModel never validates a table row (its `__init__` only sets the values), and the bot
     calls no `model_validate` on one, yet pydantic builds each class's validation schema as
-    the class is made: some 30 schemas nothing reads, about a tenth of a second of every
+    the class is made: one per table, which nothing reads, about a tenth of a second of every
     start-up (and of every CLI command). Deferred, a schema is built only if something asks.
     """
 
